@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/arena: the one device node.  Like /dev/kvm it only answers
+ * questions and creates objects; each object is a file descriptor of its
+ * own whose lifetime is the file's.
+ */
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/string.h>
+
+#include <uapi/arena_kmod.h>
+
+#include "device.h"
+#include "uarg.h"
+
+static long arena_ioctl_version(void __user *uarg)
+{
+	struct arena_version ver;
+	int err;
+
+	err = arena_uarg_in(&ver, uarg, ARENA_VERSION_SIZE_VER0);
+	if (err)
+		return err;
+	if (ver.flags)
+		return -EINVAL;
+
+	ver.abi_version = ARENA_ABI_VERSION;
+	ver.page_size = PAGE_SIZE;
+	ver.features = 0;
+	strscpy(ver.module_version, ARENA_KMOD_VERSION,
+		sizeof(ver.module_version));
+	return arena_uarg_out(uarg, &ver);
+}
+
+static long arena_dev_ioctl(struct file *file, unsigned int cmd,
+			    unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case ARENA_IOC_VERSION:
+		return arena_ioctl_version(uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+/*
+ * .owner pins the module for as long as the device (and, through their own
+ * fops, every object) is open, so rmmod fails with EBUSY instead of pulling
+ * code from under an open file.
+ */
+static const struct file_operations arena_dev_fops = {
+	.owner		= THIS_MODULE,
+	.unlocked_ioctl	= arena_dev_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
+/*
+ * 0660 with root's group: the packages' udev rule hands the node to the
+ * "arena" group, so access is an administrator's decision.
+ */
+static struct miscdevice arena_miscdev = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= "arena",
+	.fops	= &arena_dev_fops,
+	.mode	= 0660,
+};
+
+int arena_device_register(void)
+{
+	return misc_register(&arena_miscdev);
+}
+
+void arena_device_unregister(void)
+{
+	misc_deregister(&arena_miscdev);
+}

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * arena_kmod: BPF-style arenas and ring buffers, with programs to run on
+ * them, for kernels that do not have them.
+ */
+#include <linux/module.h>
+
+#include "device.h"
+
+static int __init arena_kmod_init(void)
+{
+	return arena_device_register();
+}
+
+static void __exit arena_kmod_exit(void)
+{
+	arena_device_unregister();
+}
+
+module_init(arena_kmod_init);
+module_exit(arena_kmod_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("BPF-style arenas and ring buffers shared with user space");
+MODULE_VERSION(ARENA_KMOD_VERSION);
