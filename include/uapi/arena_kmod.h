@@ -45,7 +45,7 @@ struct arena_version {
 	char module_version[32];	/* NUL-terminated, e.g. "0.1.0" */
 };
 
-#define ARENA_VERSION_SIZE_VER0	48
+#define ARENA_VERSION_SIZE_VER0	56
 
 /*
  * The size encoded in each command number is 0 on purpose: the argument

@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+#   make			module for the running kernel (or KDIR=...), library, CLI
+#   make ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- KDIR=...	cross-build
+#   make check [KERNELS="6.1-amd64 ..."]	unit tests + VM suite on each kernel
+#   make vm-test KERNEL=6.1-amd64 [EXTRA=/abs/a,/abs/b]	one VM run, extra tests
+#   make demo			boot Debian's 6.1 in QEMU and show the device at work
+#   make deps			install the Debian packages all this needs (root)
+#   make kernels		fetch the test kernels into .cache/ (done on demand)
+#
+# The module itself is described in Kbuild; this file only drives builds.
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+BUILD ?= $(CURDIR)/build
+KERNELS ?= 6.1-amd64 6.12-amd64 6.1-arm64 6.12-arm64
+KERNEL ?= 6.1-amd64
+
+# User space follows the kernel build's ARCH/CROSS_COMPILE, into its own
+# output directory.
+USER_ARCH := $(if $(ARCH),$(ARCH),host)
+USER_OUT := $(BUILD)/$(USER_ARCH)
+USER_CC := $(CROSS_COMPILE)gcc
+
+comma := ,
+
+all: module userspace
+
+module:
+	@test -d $(KDIR) || { echo "No kernel build directory at $(KDIR):" \
+		"install the kernel headers or pass KDIR=" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+userspace:
+	$(MAKE) -C userspace O=$(USER_OUT) CC=$(USER_CC)
+
+install: userspace
+	$(MAKE) -C userspace O=$(USER_OUT) CC=$(USER_CC) install
+
+modules_install: module
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+
+check: deps-present
+	ARENA_BUILD=$(BUILD) tests/check.sh $(KERNELS)
+
+vm-test: deps-present
+	ARENA_BUILD=$(BUILD) tests/vm/run-vm.sh \
+		$(foreach x,$(subst $(comma), ,$(EXTRA)),--extra $(x)) $(KERNEL)
+
+demo: deps-present
+	ARENA_BUILD=$(BUILD) scripts/demo.sh $(KERNEL)
+
+kernels: deps-present
+	scripts/fetch-kernels.sh $(KERNELS)
+
+deps:
+	scripts/deps.sh
+
+# Installs what is missing, so that a fresh machine needs no other step.
+deps-present:
+	@scripts/deps.sh --check-only || scripts/deps.sh
+
+clean:
+	rm -rf $(BUILD)
+	if [ -d $(KDIR) ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
+
+.PHONY: all module userspace install modules_install check vm-test demo \
+	kernels deps deps-present clean

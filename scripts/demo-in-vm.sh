@@ -1,0 +1,16 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# What `make demo` shows inside the VM, with arena_kmod loaded.  It grows
+# with the product: each object type adds a few commands here.
+
+show() {
+	echo "\$ $*"
+	"$@" 2>&1
+}
+
+show uname -r
+show ls -l /dev/arena
+show cat /sys/module/arena_kmod/version
+show arenactl version
+show arenactl version --json

@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Installs the Debian 12 packages that building, testing and the demo need,
+# and enables arm64 as a foreign architecture so that the arm64 test kernels
+# can be downloaded (they are unpacked, never installed).  Idempotent and
+# quiet; on failure it shows apt's output.
+#
+#   scripts/deps.sh		install what is missing (root)
+#   scripts/deps.sh --check-only	exit 1 if anything is missing
+
+set -euo pipefail
+
+packages=(
+	# module and user-space builds
+	make gcc libc6-dev pkg-config bc flex bison libelf-dev libssl-dev kmod
+	sparse dwarves
+	# arm64 cross-builds (module and static test binaries)
+	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+	# test VMs
+	qemu-system-x86 qemu-system-arm busybox-static cpio xz-utils zstd
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing+=("$p")
+done
+arm64_enabled=0
+dpkg --print-foreign-architectures | grep -qx arm64 && arm64_enabled=1
+# Foreign-architecture package lists exist only after an update.
+arm64_listed=0
+# (Captured first: grep -q would end the pipe early and pipefail would
+# count apt-cache's SIGPIPE as a failure.)
+if [ "$arm64_enabled" = 1 ]; then
+	policy=$(apt-cache policy linux-image-arm64:arm64 2>/dev/null)
+	[[ $policy != *"Candidate: (none)"* && $policy == *"Candidate: "* ]] &&
+		arm64_listed=1
+fi
+
+if [ "${1:-}" = --check-only ]; then
+	[ ${#missing[@]} -eq 0 ] && [ "$arm64_listed" = 1 ]
+	exit
+fi
+
+if [ ${#missing[@]} -eq 0 ] && [ "$arm64_listed" = 1 ]; then
+	exit 0
+fi
+
+what=${missing[*]:+ ${missing[*]}}
+[ "$arm64_listed" = 1 ] || what="$what arm64-package-lists"
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing$what; run 'make deps' as root" >&2
+	exit 1
+fi
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+run() {
+	if ! "$@" >>"$log" 2>&1; then
+		echo "deps: '$*' failed:" >&2
+		cat "$log" >&2
+		exit 1
+	fi
+}
+
+echo "deps: installing$what"
+[ "$arm64_enabled" = 1 ] || run dpkg --add-architecture arm64
+run apt-get update
+[ ${#missing[@]} -eq 0 ] ||
+	run env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+		-o DPkg::Lock::Timeout=300 "${missing[@]}"

@@ -1,0 +1,78 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# What `make check` runs: the host unit tests, the VM harness self-test and
+# the VM suite on each kernel, as one TAP stream numbered across all of
+# them, ending with "N passed, N failed".
+#
+#   tests/check.sh [TAG...]	(default: 6.1-amd64 6.12-amd64 6.1-arm64 6.12-arm64)
+
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${ARENA_BUILD:-$top/build}
+results=$build/check
+tags=("$@")
+[ ${#tags[@]} -gt 0 ] || tags=(6.1-amd64 6.12-amd64 6.1-arm64 6.12-arm64)
+
+rm -rf "$results"
+mkdir -p "$results"
+
+n=0
+passed=0
+failed=0
+
+# emit <where> <file>: number the stage's TAP lines, adding <where>/ to the
+# test names that do not carry it yet.
+emit() {
+	local where=$1 line name
+	while IFS= read -r line; do
+		case "$line" in
+		"ok - "* | "not ok - "*)
+			name=${line#*ok - }
+			[ -z "$where" ] || name=$where/$name
+			n=$((n + 1))
+			if [ "${line%%ok - *}" = "" ]; then
+				passed=$((passed + 1))
+				echo "ok $n - $name"
+			else
+				failed=$((failed + 1))
+				echo "not ok $n - $name"
+			fi
+			;;
+		*) echo "$line" ;;
+		esac
+	done <"$2"
+}
+
+# stage <name> <where> <command...>: run a stage into its own file; a stage
+# that fails without saying which test failed is a failed test itself.
+stage() {
+	local name=$1 where=$2 out=$results/$1.tap rc
+	shift 2
+	echo "# $name: $*"
+	"$@" >"$out" 2>"$results/$name.err"
+	rc=$?
+	if [ "$rc" != 0 ] && ! grep -q '^not ok - ' "$out"; then
+		{
+			sed 's/^/# /' "$results/$name.err" | tail -40
+			echo "not ok - ${where:+$where/}$name/exit-status-$rc"
+		} >>"$out"
+	fi
+	emit "$where" "$out"
+}
+
+stage unit host make -s -C "$top/tests/unit" O="$build/host" run
+
+for tag in "${tags[@]}"; do
+	# The harness must fail when it should before its passes mean anything;
+	# one amd64 kernel is enough to show it.
+	if [ "$tag" = 6.1-amd64 ]; then
+		stage vm-selftest "" "$top/tests/vm/selftest.sh" "$tag"
+	fi
+	stage "vm-$tag" "" "$top/tests/vm/run-vm.sh" "$tag"
+done
+
+echo "1..$n"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ] && [ "$n" -gt 0 ]

@@ -1,0 +1,88 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shared by the VM harness (tests/vm/run-vm.sh), its self-test and the demo:
+# which tools a kernel tag needs, building the module and the initramfs, and
+# booting QEMU.  Source it with $top set to the repository.
+
+cache=${ARENA_CACHE:-$top/.cache}
+build=${ARENA_BUILD:-$top/build}
+
+# vm_setup <tag>: sets kdir, kbuild_arch, cc, qemu, console and arch for one
+# of 6.1-amd64, 6.12-amd64, 6.1-arm64, 6.12-arm64, fetching the kernel if it
+# is not cached yet.
+vm_setup() {
+	tag=$1
+	case "$tag" in
+	6.1-amd64 | 6.12-amd64)
+		kbuild_arch=(ARCH=x86_64)
+		cc=gcc
+		qemu=(qemu-system-x86_64 -machine q35 -cpu max)
+		console=ttyS0
+		;;
+	6.1-arm64 | 6.12-arm64)
+		kbuild_arch=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+		cc=aarch64-linux-gnu-gcc
+		# pauth-impdef: QEMU's own pointer-authentication hash, much
+		# cheaper under TCG than the architected QARMA, as valid here.
+		qemu=(qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on)
+		console=ttyAMA0
+		;;
+	*)
+		echo "unknown kernel tag '$tag'" >&2
+		return 2
+		;;
+	esac
+	arch=${tag#*-}
+	kdir=$cache/kernels/$tag
+	[ -e "$kdir/.complete" ] || "$top/scripts/fetch-kernels.sh" "$tag" >&2
+}
+
+# vm_build_module <dir>: builds arena_kmod.ko in <dir> the way DKMS does,
+# from a copy of the sources, with W=1 and sparse; the log is <dir>.log.
+# Fails on any warning.
+vm_build_module() {
+	local dir=$1
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	cp -r "$top/Kbuild" "$top/dkms.conf" "$top/module" "$top/include" "$dir/"
+	make -C "$kdir/build" M="$dir" "${kbuild_arch[@]}" W=1 C=1 modules \
+		>"$dir.log" 2>&1 && ! grep -q -E 'warning:|error:' "$dir.log"
+}
+
+# vm_build_userspace: the static library, CLI and VM test binaries for the
+# tag's architecture, into $ubuild.
+vm_build_userspace() {
+	ubuild=$build/$arch-static
+	make -s -C "$top/userspace" O="$ubuild" CC="$cc" STATIC=1 >&2 &&
+		make -s -C "$top/tests/vm" O="$ubuild" CC="$cc" >&2
+}
+
+# vm_initramfs <root> <cpio> <module> <test binaries...>: busybox, our
+# /init, the module, the CLI and the tests.  Extra modules to load after
+# ours may be dropped into <root>/extra-ko before the call.
+vm_initramfs() {
+	local root=$1 cpio=$2 ko=$3
+	shift 3
+	mkdir -p "$root"/{bin,dev,proc,sys,tests,extra-ko}
+	cp "$kdir/busybox" "$ubuild/bin/arenactl" "$root/bin/"
+	install -m 755 "$top/tests/vm/init.sh" "$root/init"
+	cp "$ko" "$root/"
+	[ $# -eq 0 ] || cp "$@" "$root/tests/"
+	echo "${test_timeout:-300}" >"$root/test-timeout"
+	(cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet) >"$cpio"
+}
+
+# vm_boot <cpio> <serial log> <timeout>: boots the tag's kernel; returns
+# QEMU's status, 124 on timeout.
+vm_boot() {
+	local kernel=$kdir/vmlinuz
+	[ ! -e "$kdir/vmlinux" ] || kernel=$kdir/vmlinux
+	timeout "$3" "${qemu[@]}" -smp 2 -m 1G -nographic -no-reboot -nodefaults \
+		-kernel "$kernel" -initrd "$1" -serial "file:$2" \
+		-append "console=$console panic=-1 oops=panic panic_on_warn=1 softlockup_panic=1 tsc=reliable printk.devkmsg=on rdinit=/init"
+}
+
+# The VM test binaries built by vm_build_userspace.
+vm_test_binaries() {
+	find "$ubuild/tests/vm" -maxdepth 1 -type f -perm -u+x | sort
+}

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/*
+ * What the library's files share and do not export: the message macros
+ * and the options-structure checks.
+ */
+#ifndef LIBARENA_INTERNAL_H
+#define LIBARENA_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "libarena.h"
+
+#ifndef LIBARENA_VERSION
+#error "LIBARENA_VERSION must come from the build (dkms.conf's PACKAGE_VERSION)"
+#endif
+
+/*
+ * Hidden even in the static library, so that a program linking libarena.a
+ * cannot come to depend on them; the shared library's version script
+ * hides them too.
+ */
+#define LIBARENA_INTERNAL __attribute__((visibility("hidden")))
+
+LIBARENA_INTERNAL __attribute__((format(printf, 2, 3)))
+void libarena_print(enum libarena_print_level level, const char *fmt, ...);
+
+#define __pr(level, fmt, ...)	libarena_print(level, "libarena: " fmt, ##__VA_ARGS__)
+#define pr_warn(fmt, ...)	__pr(LIBARENA_WARN, fmt, ##__VA_ARGS__)
+#define pr_info(fmt, ...)	__pr(LIBARENA_INFO, fmt, ##__VA_ARGS__)
+#define pr_debug(fmt, ...)	__pr(LIBARENA_DEBUG, fmt, ##__VA_ARGS__)
+
+/* strerror() for a negative errno, into buf: the messages need no lock. */
+#define LIBARENA_ERRSTR_LEN	128
+LIBARENA_INTERNAL
+const char *libarena_errstr(int err, char buf[LIBARENA_ERRSTR_LEN]);
+
+#define offsetofend(TYPE, FIELD)					\
+	(offsetof(TYPE, FIELD) + sizeof(((TYPE *)0)->FIELD))
+
+/*
+ * An options structure is valid if it is NULL, or if its sz covers at
+ * least sz itself and every byte beyond the structure this library knows
+ * is zero: a newer program's option that this library would ignore must
+ * not be set.
+ */
+static inline bool libarena_opts_valid(const void *opts, size_t known_sz,
+				       size_t user_sz, const char *type_name)
+{
+	const unsigned char *tail = (const unsigned char *)opts + known_sz;
+	size_t i;
+
+	if (user_sz < sizeof(size_t)) {
+		pr_warn("%s: sz %zu is too small\n", type_name, user_sz);
+		return false;
+	}
+	for (i = 0; known_sz + i < user_sz; i++) {
+		if (tail[i]) {
+			pr_warn("%s: unknown byte %zu is not zero\n",
+				type_name, known_sz + i);
+			return false;
+		}
+	}
+	return true;
+}
+
+#define LIBARENA_OPTS_VALID(opts, TYPE)						\
+	(!(opts) || libarena_opts_valid((opts), sizeof(struct TYPE),		\
+					(opts)->sz, #TYPE))
+
+/* A field the caller's structure has, else fallback. */
+#define LIBARENA_OPTS_HAS(opts, FIELD)						\
+	((opts) && (opts)->sz >= offsetofend(__typeof__(*(opts)), FIELD))
+#define LIBARENA_OPTS_GET(opts, FIELD, fallback)				\
+	(LIBARENA_OPTS_HAS(opts, FIELD) ? (opts)->FIELD : (fallback))
+
+#endif /* LIBARENA_INTERNAL_H */
