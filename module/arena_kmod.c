@@ -1,7 +1,521 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Arena objects: a sparse region of up to 4 GiB, mapped lazily into user
- * processes and, at kern_vm_start + offset, into a kernel view that
- * generated code addresses with PROBE_MEM32 semantics.  The reference is
- * Linux's kernel/bpf/arena.c.  The object lands here with its ioctls.
+ * processes and, at kern_vm_start + offset, into a kernel view (kview.c)
+ * that generated code addresses with PROBE_MEM32 semantics.  The reference
+ * is Linux's kernel/bpf/arena.c.
+ *
+ * A page is present in the arena exactly when its bit is set in ->present
+ * and its kernel-view PTE points at it; user mappings map the same page on
+ * demand (fault) and lose it when it is freed (unmap_mapping_range() on the
+ * arena file's own address_space, objfs.c).  The page's reference belongs
+ * to the arena; user PTEs hold references of their own.
+ *
+ * The user address is decided once, at creation or by the first mmap, and
+ * every later mapping (fork, another process with the fd) lands on it, so
+ * that pointers stored in the arena mean the same thing everywhere.
+ *
+ * Locking: arena->lock guards ->present, the kernel view's PTEs, the user
+ * address and the counters.  Lock order:
+ *
+ *	mmap_lock (or the VMA lock) -> arena->lock -> i_mmap_rwsem -> PTE lock
+ *
+ * The fault handler runs under the mmap or VMA lock and takes arena->lock;
+ * alloc/free take arena->lock and then unmap_mapping_range() takes the
+ * i_mmap_rwsem and page-table locks; nothing here takes mmap_lock.  The
+ * fault handler installs the user PTE before it drops arena->lock, so a
+ * concurrent free either comes first (the fault then finds no page and
+ * makes a new one) or zaps what the fault installed: no user mapping of a
+ * page outlives the page's removal from the arena.
  */
+#include <linux/bitmap.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/memcontrol.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/nodemask.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+
+#include <uapi/arena_kmod.h>
+
+#include "arena_kmod.h"
+#include "kview.h"
+#include "objfs.h"
+#include "uarg.h"
+
+static unsigned long max_pages;
+module_param(max_pages, ulong, 0644);
+MODULE_PARM_DESC(max_pages, "Most pages all arenas together may hold (0: no limit)");
+
+static atomic_long_t arena_pages_total = ATOMIC_LONG_INIT(0);
+
+#define ARENA_CREATE_FLAGS	(ARENA_F_SEGV_ON_FAULT | ARENA_F_NO_USER_CONV)
+
+struct arena {
+	struct mutex lock;
+	u32 flags;
+	u64 nr_pages;
+	u64 user_vm_start;		/* 0 until fixed or first mapped */
+	unsigned long *present;		/* one bit per page */
+	u64 nr_present;
+	struct arena_kview kview;
+	struct address_space *mapping;	/* the file's, once mapped */
+	struct mem_cgroup *memcg;	/* the creator's: pays for the pages */
+};
+
+static u64 arena_len(const struct arena *arena)
+{
+	return arena->nr_pages << PAGE_SHIFT;
+}
+
+static bool arena_crosses_4g(u64 start, u64 len)
+{
+	return upper_32_bits(start) != upper_32_bits(start + len - 1);
+}
+
+/* The module-wide cap on arena pages, checked before anything is made. */
+static bool arena_charge(unsigned long n)
+{
+	unsigned long cap = READ_ONCE(max_pages);
+
+	if (atomic_long_add_return(n, &arena_pages_total) > cap && cap) {
+		atomic_long_sub(n, &arena_pages_total);
+		return false;
+	}
+	return true;
+}
+
+static void arena_uncharge(unsigned long n)
+{
+	atomic_long_sub(n, &arena_pages_total);
+}
+
+static void arena_put_pages(struct page **pages, u32 n)
+{
+	while (n--)
+		put_page(pages[n]);
+}
+
+/*
+ * Makes pages first .. first + n - 1 present, all or none, zeroed and
+ * charged to the creator's memory cgroup.  They must be absent.
+ */
+static int arena_populate(struct arena *arena, u64 first, u32 n, int node)
+{
+	struct mem_cgroup *old_memcg;
+	struct page **pages;
+	u32 i;
+
+	lockdep_assert_held(&arena->lock);
+	if (!arena_charge(n))
+		return -ENOMEM;
+	pages = kvcalloc(n, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		goto err_uncharge;
+
+	old_memcg = set_active_memcg(arena->memcg);
+	for (i = 0; i < n; i++) {
+		pages[i] = alloc_pages_node(node, GFP_KERNEL_ACCOUNT | __GFP_ZERO, 0);
+		if (!pages[i])
+			break;
+	}
+	set_active_memcg(old_memcg);
+	if (i < n) {
+		arena_put_pages(pages, i);
+		kvfree(pages);
+		goto err_uncharge;
+	}
+
+	for (i = 0; i < n; i++)
+		arena_kview_insert(&arena->kview, (first + i) << PAGE_SHIFT, pages[i]);
+	bitmap_set(arena->present, first, n);
+	arena->nr_present += n;
+	kvfree(pages);
+	return 0;
+
+err_uncharge:
+	arena_uncharge(n);
+	return -ENOMEM;
+}
+
+/*
+ * Removes the present pages among first .. first + n - 1 from the kernel
+ * view and from every user mapping, then drops the arena's references.
+ */
+static void arena_depopulate(struct arena *arena, u64 first, u64 n)
+{
+	u64 end = first + n, i, count = 0;
+	struct page *page, *tmp;
+	LIST_HEAD(removed);
+
+	lockdep_assert_held(&arena->lock);
+	for (i = find_next_bit(arena->present, end, first); i < end;
+	     i = find_next_bit(arena->present, end, i + 1)) {
+		page = arena_kview_page(&arena->kview, i << PAGE_SHIFT);
+		arena_kview_clear(&arena->kview, i << PAGE_SHIFT);
+		list_add(&page->lru, &removed);
+		count++;
+	}
+	if (!count)
+		return;
+	bitmap_clear(arena->present, first, n);
+	arena->nr_present -= count;
+
+	if (arena->mapping)
+		unmap_mapping_range(arena->mapping, first << PAGE_SHIFT,
+				    n << PAGE_SHIFT, 1);
+	arena_kview_flush(&arena->kview, first << PAGE_SHIFT, n << PAGE_SHIFT);
+	list_for_each_entry_safe(page, tmp, &removed, lru) {
+		list_del(&page->lru);
+		put_page(page);
+	}
+	arena_uncharge(count);
+}
+
+/*
+ * The first page of a user-given range of n pages: a page-aligned user
+ * address inside the arena (its offset while the arena has no address).
+ */
+static int arena_first_page(const struct arena *arena, u64 addr, u64 n,
+			    u64 *first)
+{
+	u64 off = addr - arena->user_vm_start;
+
+	if (!n || offset_in_page(addr))
+		return -EINVAL;
+	if (addr < arena->user_vm_start || off >= arena_len(arena) ||
+	    n > arena->nr_pages - (off >> PAGE_SHIFT))
+		return -ERANGE;
+	*first = off >> PAGE_SHIFT;
+	return 0;
+}
+
+static bool arena_node_valid(int node)
+{
+	return node == NUMA_NO_NODE ||
+	       (node >= 0 && node < MAX_NUMNODES && node_online(node));
+}
+
+/* bpf_arena_alloc_pages() for the ioctl: addr 0 is "anywhere". */
+static int arena_alloc_pages(struct arena *arena, u64 *addr, u32 n, int node)
+{
+	u64 first;
+	int err;
+
+	if (!n)
+		return -EINVAL;
+	if (!arena_node_valid(node))
+		return -EINVAL;
+
+	mutex_lock(&arena->lock);
+	if (*addr) {
+		err = arena_first_page(arena, *addr, n, &first);
+		if (!err && find_next_bit(arena->present, first + n, first) < first + n)
+			err = -EBUSY;
+	} else {
+		err = -ENOMEM;
+		if (n <= arena->nr_pages) {
+			first = bitmap_find_next_zero_area(arena->present, arena->nr_pages,
+							   0, n, 0);
+			if (first + n <= arena->nr_pages)
+				err = 0;
+		}
+	}
+	if (!err)
+		err = arena_populate(arena, first, n, node);
+	if (!err)
+		*addr = arena->user_vm_start + (first << PAGE_SHIFT);
+	mutex_unlock(&arena->lock);
+	return err;
+}
+
+static int arena_free_pages(struct arena *arena, u64 addr, u32 n)
+{
+	u64 first;
+	int err;
+
+	mutex_lock(&arena->lock);
+	err = arena_first_page(arena, addr, n, &first);
+	if (!err)
+		arena_depopulate(arena, first, n);
+	mutex_unlock(&arena->lock);
+	return err;
+}
+
+static vm_fault_t arena_vm_fault(struct vm_fault *vmf)
+{
+	struct arena *arena = vmf->vma->vm_file->private_data;
+	u64 pgoff = vmf->pgoff;
+	vm_fault_t ret = VM_FAULT_NOPAGE;
+	struct page *page;
+	int err;
+
+	mutex_lock(&arena->lock);
+	if (!test_bit(pgoff, arena->present)) {
+		/*
+		 * As in the kernel's arena, a page that cannot be made is a
+		 * SIGSEGV, not an OOM kill: the cap may be ours, not memory's.
+		 */
+		if ((arena->flags & ARENA_F_SEGV_ON_FAULT) ||
+		    arena_populate(arena, pgoff, 1, NUMA_NO_NODE)) {
+			ret = VM_FAULT_SIGSEGV;
+			goto out;
+		}
+	}
+	page = arena_kview_page(&arena->kview, pgoff << PAGE_SHIFT);
+	err = vm_insert_page(vmf->vma, vmf->address & PAGE_MASK, page);
+	/* EBUSY: another thread's fault mapped it first. */
+	if (err && err != -EBUSY)
+		ret = vmf_error(err);
+out:
+	mutex_unlock(&arena->lock);
+	return ret;
+}
+
+/* A part of the mapping would no longer sit at the arena's address. */
+static int arena_vm_may_split(struct vm_area_struct *vma, unsigned long addr)
+{
+	return -EINVAL;
+}
+
+static int arena_vm_mremap(struct vm_area_struct *vma)
+{
+	return -EINVAL;
+}
+
+static const struct vm_operations_struct arena_vm_ops = {
+	.fault		= arena_vm_fault,
+	.may_split	= arena_vm_may_split,
+	.mremap		= arena_vm_mremap,
+};
+
+/*
+ * Where a mapping of the arena goes: its address if it has one, else
+ * anywhere the whole length does not cross a 4 GiB boundary, so that the
+ * low 32 bits of a user pointer are its arena offset.  As the kernel does:
+ * ask for twice the length and keep the part that does not cross.
+ */
+static unsigned long arena_get_unmapped_area(struct file *file,
+					     unsigned long addr,
+					     unsigned long len,
+					     unsigned long pgoff,
+					     unsigned long flags)
+{
+	struct arena *arena = file->private_data;
+	unsigned long fixed = READ_ONCE(arena->user_vm_start);
+	unsigned long ret;
+
+	if (pgoff || len != arena_len(arena))
+		return -EINVAL;
+	if (fixed) {
+		if (addr && addr != fixed)
+			return -EINVAL;
+		if (flags & MAP_FIXED)
+			return fixed;
+		ret = mm_get_unmapped_area(current->mm, file, fixed, len, 0, flags);
+		return IS_ERR_VALUE(ret) || ret == fixed ? ret : -EBUSY;
+	}
+	if (flags & MAP_FIXED)
+		return arena_crosses_4g(addr, len) ? -ERANGE : addr;
+
+	ret = mm_get_unmapped_area(current->mm, file, addr, len * 2, 0, flags);
+	if (IS_ERR_VALUE(ret) || !arena_crosses_4g(ret, len))
+		return ret;
+	return round_up(ret, SZ_4G);
+}
+
+static int arena_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct arena *arena = file->private_data;
+	u64 len = vma->vm_end - vma->vm_start;
+	int err = 0;
+
+	/* No private copies: every process must see the same pages. */
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	if (vma->vm_pgoff || len != arena_len(arena))
+		return -EINVAL;
+
+	mutex_lock(&arena->lock);
+	if (arena->user_vm_start && arena->user_vm_start != vma->vm_start)
+		err = -EBUSY;
+	else if (arena_crosses_4g(vma->vm_start, len))
+		err = -ERANGE;
+	if (!err) {
+		arena->user_vm_start = vma->vm_start;
+		arena->mapping = file->f_mapping;
+	}
+	mutex_unlock(&arena->lock);
+	if (err)
+		return err;
+
+	/* MIXEDMAP: vm_insert_page() from the fault handler. */
+	vm_flags_set(vma, VM_DONTEXPAND | VM_MIXEDMAP);
+	vma->vm_ops = &arena_vm_ops;
+	return 0;
+}
+
+static long arena_ioctl_info(struct arena *arena, void __user *uarg)
+{
+	struct arena_info info;
+	int err;
+
+	err = arena_uarg_in(&info, uarg, ARENA_INFO_SIZE_VER0);
+	if (err)
+		return err;
+	if (info.flags)
+		return -EINVAL;
+
+	mutex_lock(&arena->lock);
+	info.flags = arena->flags;
+	info.nr_pages = arena->nr_pages;
+	info.user_addr = arena->user_vm_start;
+	info.pages_in_use = arena->nr_present;
+	mutex_unlock(&arena->lock);
+	return arena_uarg_out(uarg, &info);
+}
+
+static long arena_ioctl_pages(struct arena *arena, unsigned int cmd,
+			      void __user *uarg)
+{
+	struct arena_pages req;
+	int err;
+
+	err = arena_uarg_in(&req, uarg, ARENA_PAGES_SIZE_VER0);
+	if (err)
+		return err;
+	if (req.flags)
+		return -EINVAL;
+
+	if (cmd == ARENA_IOC_FREE_PAGES)
+		return arena_free_pages(arena, req.addr, req.nr_pages);
+	err = arena_alloc_pages(arena, &req.addr, req.nr_pages, req.node);
+	if (err)
+		return err;
+	err = arena_uarg_out(uarg, &req);
+	if (err)
+		arena_free_pages(arena, req.addr, req.nr_pages);
+	return err;
+}
+
+static long arena_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct arena *arena = file->private_data;
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case ARENA_IOC_INFO:
+		return arena_ioctl_info(arena, uarg);
+	case ARENA_IOC_ALLOC_PAGES:
+	case ARENA_IOC_FREE_PAGES:
+		return arena_ioctl_pages(arena, cmd, uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static void arena_free(struct arena *arena)
+{
+	kvfree(arena->present);
+	mem_cgroup_put(arena->memcg);
+	kfree(arena);
+}
+
+/* The last mapping and the last fd are gone: nothing can reach the pages. */
+static int arena_release(struct inode *inode, struct file *file)
+{
+	struct arena *arena = file->private_data;
+
+	mutex_lock(&arena->lock);
+	arena_depopulate(arena, 0, arena->nr_pages);
+	mutex_unlock(&arena->lock);
+	arena_kview_destroy(&arena->kview);
+	arena_free(arena);
+	return 0;
+}
+
+static const struct file_operations arena_fops = {
+	.owner			= THIS_MODULE,
+	.release		= arena_release,
+	.unlocked_ioctl		= arena_ioctl,
+	.compat_ioctl		= compat_ptr_ioctl,
+	.mmap			= arena_mmap,
+	.get_unmapped_area	= arena_get_unmapped_area,
+	.llseek			= noop_llseek,
+};
+
+static int arena_check_create(const struct arena_create *req)
+{
+	u64 len;
+
+	if (req->flags & ~ARENA_CREATE_FLAGS)
+		return -EINVAL;
+	if (!req->nr_pages)
+		return -EINVAL;
+	if (req->nr_pages > SZ_4G >> PAGE_SHIFT)
+		return -E2BIG;
+	len = req->nr_pages << PAGE_SHIFT;
+	if (offset_in_page(req->user_addr))
+		return -EINVAL;
+	if (req->user_addr && arena_crosses_4g(req->user_addr, len))
+		return -ERANGE;
+	return 0;
+}
+
+static struct arena *arena_alloc(const struct arena_create *req)
+{
+	struct arena *arena;
+
+	arena = kzalloc(sizeof(*arena), GFP_KERNEL_ACCOUNT);
+	if (!arena)
+		return NULL;
+	mutex_init(&arena->lock);
+	arena->flags = req->flags;
+	arena->nr_pages = req->nr_pages;
+	arena->user_vm_start = req->user_addr;
+	arena->present = kvcalloc(BITS_TO_LONGS(req->nr_pages), sizeof(long),
+				  GFP_KERNEL_ACCOUNT);
+	if (!arena->present) {
+		kfree(arena);
+		return NULL;
+	}
+	arena->memcg = get_mem_cgroup_from_mm(current->mm);
+	return arena;
+}
+
+long arena_ioctl_create(void __user *uarg)
+{
+	struct arena_create req;
+	struct arena *arena;
+	int err, fd;
+
+	err = arena_uarg_in(&req, uarg, ARENA_CREATE_SIZE_VER0);
+	if (err)
+		return err;
+	err = arena_check_create(&req);
+	if (err)
+		return err;
+
+	arena = arena_alloc(&req);
+	if (!arena)
+		return -ENOMEM;
+	err = arena_kview_create(&arena->kview);
+	if (err)
+		goto err_free;
+	fd = arena_objfs_getfd("arena", &arena_fops, arena);
+	if (fd < 0) {
+		err = fd;
+		goto err_kview;
+	}
+	return fd;
+
+err_kview:
+	arena_kview_destroy(&arena->kview);
+err_free:
+	arena_free(arena);
+	return err;
+}

@@ -11,6 +11,7 @@
 
 #include <uapi/arena_kmod.h>
 
+#include "arena_kmod.h"
 #include "device.h"
 #include "uarg.h"
 
@@ -27,7 +28,7 @@ static long arena_ioctl_version(void __user *uarg)
 
 	ver.abi_version = ARENA_ABI_VERSION;
 	ver.page_size = PAGE_SIZE;
-	ver.features = 0;
+	ver.features = ARENA_FEATURE_ARENA;
 	strscpy(ver.module_version, ARENA_KMOD_VERSION,
 		sizeof(ver.module_version));
 	return arena_uarg_out(uarg, &ver);
@@ -41,6 +42,8 @@ static long arena_dev_ioctl(struct file *file, unsigned int cmd,
 	switch (cmd) {
 	case ARENA_IOC_VERSION:
 		return arena_ioctl_version(uarg);
+	case ARENA_IOC_CREATE:
+		return arena_ioctl_create(uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -6,15 +6,29 @@
 #include <linux/module.h>
 
 #include "device.h"
+#include "objfs.h"
+#include "selftest.h"
 
 static int __init arena_kmod_init(void)
 {
-	return arena_device_register();
+	int err;
+
+	err = arena_selftests_run();
+	if (err)
+		return err;
+	err = arena_objfs_init();
+	if (err)
+		return err;
+	err = arena_device_register();
+	if (err)
+		arena_objfs_exit();
+	return err;
 }
 
 static void __exit arena_kmod_exit(void)
 {
 	arena_device_unregister();
+	arena_objfs_exit();
 }
 
 module_init(arena_kmod_init);

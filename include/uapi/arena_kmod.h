@@ -31,6 +31,7 @@
 #define ARENA_IOC_MAGIC		0xA7
 
 /* Feature bits in arena_version.features: one per object type or ability. */
+#define ARENA_FEATURE_ARENA	(1ULL << 0)	/* ARENA_IOC_CREATE and arena fds */
 
 /*
  * ARENA_IOC_VERSION: which ABI the module speaks.
@@ -52,5 +53,69 @@ struct arena_version {
  * structures grow, and their size travels in the structure itself.
  */
 #define ARENA_IOC_VERSION	_IO(ARENA_IOC_MAGIC, 0x00)
+
+/*
+ * Arenas.  An arena is up to 4 GiB of pages shared by the processes that
+ * map it and the programs that use it; pages appear when first touched or
+ * allocated, like Linux's BPF_MAP_TYPE_ARENA.
+ */
+
+/* A fault on an absent page gets SIGSEGV instead of a new zeroed page. */
+#define ARENA_F_SEGV_ON_FAULT	(1U << 0)
+/* Programs' addr_space_cast to user pointers keeps only the low 32 bits. */
+#define ARENA_F_NO_USER_CONV	(1U << 1)
+
+/*
+ * ARENA_IOC_CREATE on /dev/arena: a new arena, returned as a file
+ * descriptor (close-on-exec), the return value of the ioctl.
+ * user_addr, when not 0, is where every mapping of the arena will be
+ * (BPF's map_extra): page aligned, and [user_addr, user_addr + nr_pages *
+ * page size) must not cross a 4 GiB boundary.
+ */
+struct arena_create {
+	__u32 size;
+	__u32 flags;		/* ARENA_F_* */
+	__u64 nr_pages;		/* 1 .. 4 GiB / page size */
+	__u64 user_addr;	/* 0: chosen by the first mmap */
+};
+
+#define ARENA_CREATE_SIZE_VER0	24
+
+#define ARENA_IOC_CREATE	_IO(ARENA_IOC_MAGIC, 0x01)
+
+/* ARENA_IOC_INFO on an arena fd.  In: size, flags (must be 0). */
+struct arena_info {
+	__u32 size;
+	__u32 flags;		/* out: the arena's ARENA_F_* */
+	__u64 nr_pages;
+	__u64 user_addr;	/* 0 until mapped or fixed at creation */
+	__u64 pages_in_use;	/* pages present now */
+};
+
+#define ARENA_INFO_SIZE_VER0	32
+
+#define ARENA_IOC_INFO		_IO(ARENA_IOC_MAGIC, 0x10)
+
+/*
+ * ARENA_IOC_ALLOC_PAGES / ARENA_IOC_FREE_PAGES on an arena fd: what
+ * bpf_arena_alloc_pages() / bpf_arena_free_pages() do for programs.
+ * Alloc: addr 0 means anywhere, else the page-aligned user address of the
+ * first page, all nr_pages of them absent; on success addr is the user
+ * address of the first page (its arena offset while the arena has no user
+ * address yet), the pages are zeroed.  Free: addr is required; absent pages
+ * in the range are skipped, present ones are removed from every mapping.
+ */
+struct arena_pages {
+	__u32 size;
+	__u32 flags;		/* must be 0 */
+	__u64 addr;
+	__u32 nr_pages;
+	__s32 node;		/* NUMA node for the pages, -1: any */
+};
+
+#define ARENA_PAGES_SIZE_VER0	24
+
+#define ARENA_IOC_ALLOC_PAGES	_IO(ARENA_IOC_MAGIC, 0x11)
+#define ARENA_IOC_FREE_PAGES	_IO(ARENA_IOC_MAGIC, 0x12)
 
 #endif /* _UAPI_ARENA_KMOD_H */

@@ -14,55 +14,91 @@
 #include "tap.h"
 
 /*
- * Every member of struct arena_version with the offset it was published
- * at.  A member added to the structure must be added here too, or
- * no-implicit-padding fails.
+ * Every member of each ABI structure with the offset it was published at.
+ * A member added to a structure must be added here too, or its layout test
+ * fails on the padding check.
  */
-#define ARENA_VERSION_MEMBERS(X)	\
-	X(size, 0)			\
-	X(flags, 4)			\
-	X(abi_version, 8)		\
-	X(page_size, 12)		\
-	X(features, 16)			\
-	X(module_version, 24)
+#define ARENA_VERSION_MEMBERS(X, T)	\
+	X(T, size, 0)			\
+	X(T, flags, 4)			\
+	X(T, abi_version, 8)		\
+	X(T, page_size, 12)		\
+	X(T, features, 16)		\
+	X(T, module_version, 24)
+
+#define ARENA_CREATE_MEMBERS(X, T)	\
+	X(T, size, 0)			\
+	X(T, flags, 4)			\
+	X(T, nr_pages, 8)		\
+	X(T, user_addr, 16)
+
+#define ARENA_INFO_MEMBERS(X, T)	\
+	X(T, size, 0)			\
+	X(T, flags, 4)			\
+	X(T, nr_pages, 8)		\
+	X(T, user_addr, 16)		\
+	X(T, pages_in_use, 24)
+
+#define ARENA_PAGES_MEMBERS(X, T)	\
+	X(T, size, 0)			\
+	X(T, flags, 4)			\
+	X(T, addr, 8)			\
+	X(T, nr_pages, 16)		\
+	X(T, node, 20)
+
+/* (structure, its first published size, its members) */
+#define ABI_STRUCTS(X)							\
+	X(arena_version, ARENA_VERSION_SIZE_VER0, ARENA_VERSION_MEMBERS)	\
+	X(arena_create, ARENA_CREATE_SIZE_VER0, ARENA_CREATE_MEMBERS)	\
+	X(arena_info, ARENA_INFO_SIZE_VER0, ARENA_INFO_MEMBERS)		\
+	X(arena_pages, ARENA_PAGES_SIZE_VER0, ARENA_PAGES_MEMBERS)
 
 /*
- * Members that carry a user pointer, as (struct, member): each must be a
- * __u64, so that 32-bit and 64-bit processes share one layout.  None yet.
+ * Members that carry a user address, as (struct, member): each must be a
+ * __u64, so that 32-bit and 64-bit processes share one layout.
  */
-#define ARENA_POINTER_MEMBERS(X)
+#define ARENA_POINTER_MEMBERS(X)	\
+	X(arena_create, user_addr)	\
+	X(arena_info, user_addr)	\
+	X(arena_pages, addr)
+
+/* Every command with its number. */
+#define ARENA_COMMANDS(X)			\
+	X(ARENA_IOC_VERSION, 0x00)		\
+	X(ARENA_IOC_CREATE, 0x01)		\
+	X(ARENA_IOC_INFO, 0x10)			\
+	X(ARENA_IOC_ALLOC_PAGES, 0x11)		\
+	X(ARENA_IOC_FREE_PAGES, 0x12)
 
 #define MEMBER_SIZE(TYPE, MEMBER)	sizeof(((TYPE *)0)->MEMBER)
 
-#define VERSION_OFFSET_ASSERT(member, offset)					\
-	static_assert(offsetof(struct arena_version, member) == (offset),	\
-		      "arena_version." #member " moved");
-ARENA_VERSION_MEMBERS(VERSION_OFFSET_ASSERT)
+#define OFFSET_ASSERT(T, member, offset)					\
+	static_assert(offsetof(struct T, member) == (offset),			\
+		      #T "." #member " moved");
+#define STRUCT_ASSERTS(T, ver0, MEMBERS)	MEMBERS(OFFSET_ASSERT, T)
+ABI_STRUCTS(STRUCT_ASSERTS)
 
-static void version_size(void)
-{
-	TAP_EXPECT_EQ(sizeof(struct arena_version), ARENA_VERSION_SIZE_VER0);
-}
+#define OFFSET_CHECK(T, member, offset)						\
+	TAP_EXPECT_EQ(offsetof(struct T, member), offset);
+#define MEMBER_SIZE_SUM(T, member, offset)					\
+	sum += MEMBER_SIZE(struct T, member);
 
-static void version_offsets(void)
-{
-#define VERSION_OFFSET_CHECK(member, offset)					\
-	TAP_EXPECT_EQ(offsetof(struct arena_version, member), offset);
-	ARENA_VERSION_MEMBERS(VERSION_OFFSET_CHECK)
-#undef VERSION_OFFSET_CHECK
-}
-
-/* Padding is left to each compiler; the ABI must not have any. */
-static void version_no_implicit_padding(void)
-{
-	size_t sum = 0;
-
-#define VERSION_MEMBER_SIZE(member, offset)					\
-	sum += MEMBER_SIZE(struct arena_version, member);
-	ARENA_VERSION_MEMBERS(VERSION_MEMBER_SIZE)
-#undef VERSION_MEMBER_SIZE
-	TAP_EXPECT_EQ(sum, sizeof(struct arena_version));
-}
+/*
+ * One layout test per structure: its size is its first published size,
+ * its members sit where they were published, and it has no padding (which
+ * is left to each compiler, so the ABI must not have any).
+ */
+#define LAYOUT_TEST(T, ver0, MEMBERS)						\
+	static void T##_layout(void)						\
+	{									\
+		size_t sum = 0;							\
+										\
+		TAP_EXPECT_EQ(sizeof(struct T), ver0);				\
+		MEMBERS(OFFSET_CHECK, T)					\
+		MEMBERS(MEMBER_SIZE_SUM, T)					\
+		TAP_EXPECT_EQ(sum, sizeof(struct T));				\
+	}
+ABI_STRUCTS(LAYOUT_TEST)
 
 static void pointers_are_u64(void)
 {
@@ -77,12 +113,15 @@ static void pointers_are_u64(void)
  * The size in a command number is 0 on purpose (the structures grow), and
  * the magic keeps our numbers apart from other drivers'.
  */
-static void ioc_version_number(void)
+static void ioc_numbers(void)
 {
-	TAP_EXPECT_EQ(_IOC_TYPE(ARENA_IOC_VERSION), ARENA_IOC_MAGIC);
-	TAP_EXPECT_EQ(_IOC_NR(ARENA_IOC_VERSION), 0);
-	TAP_EXPECT_EQ(_IOC_SIZE(ARENA_IOC_VERSION), 0);
-	TAP_EXPECT_EQ(_IOC_DIR(ARENA_IOC_VERSION), _IOC_NONE);
+#define COMMAND_CHECK(cmd, nr)							\
+	TAP_EXPECT_EQ(_IOC_TYPE(cmd), ARENA_IOC_MAGIC);				\
+	TAP_EXPECT_EQ(_IOC_NR(cmd), nr);					\
+	TAP_EXPECT_EQ(_IOC_SIZE(cmd), 0);					\
+	TAP_EXPECT_EQ(_IOC_DIR(cmd), _IOC_NONE);
+	ARENA_COMMANDS(COMMAND_CHECK)
+#undef COMMAND_CHECK
 }
 
 /*
@@ -104,13 +143,13 @@ static void header_compiles_alone(void)
 		run_dump(&res);
 }
 
+#define LAYOUT_ENTRY(T, ver0, MEMBERS)	{ "abi", #T "-layout", T##_layout },
+
 static const struct tap_test tests[] = {
 	{ "abi", "header-compiles-alone", header_compiles_alone },
-	{ "abi", "version-size-is-ver0", version_size },
-	{ "abi", "version-offsets", version_offsets },
-	{ "abi", "version-no-implicit-padding", version_no_implicit_padding },
+	ABI_STRUCTS(LAYOUT_ENTRY)
 	{ "abi", "pointers-are-u64", pointers_are_u64 },
-	{ "abi", "ioc-version-number", ioc_version_number },
+	{ "abi", "ioc-numbers", ioc_numbers },
 };
 
 TAP_MAIN(tests)

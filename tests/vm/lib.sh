@@ -38,14 +38,14 @@ vm_setup() {
 }
 
 # vm_build_module <dir>: builds arena_kmod.ko in <dir> the way DKMS does,
-# from a copy of the sources, with W=1 and sparse; the log is <dir>.log.
-# Fails on any warning.
+# from a copy of the sources, with W=1 and sparse and the module's
+# self-tests; the log is <dir>.log.  Fails on any warning.
 vm_build_module() {
 	local dir=$1
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	cp -r "$top/Kbuild" "$top/dkms.conf" "$top/module" "$top/include" "$dir/"
-	make -C "$kdir/build" M="$dir" "${kbuild_arch[@]}" W=1 C=1 modules \
+	make -C "$kdir/build" M="$dir" "${kbuild_arch[@]}" W=1 C=1 ARENA_KMOD_SELFTEST=1 modules \
 		>"$dir.log" 2>&1 && ! grep -q -E 'warning:|error:' "$dir.log"
 }
 

@@ -101,6 +101,15 @@ else
 	context 'insmod' | fail vm/insmod
 fi
 
+# The module's own self-tests, run as it loaded (module/selftest.c).
+sed -n 's/^.*arena_kmod: \(\(not \)\{0,1\}ok - \)/\1'"$tag"'\//p' "$work/console.txt"
+grep -q 'not ok - ' <(sed -n 's/^.*arena_kmod: //p' "$work/console.txt") && : >"$work/failed"
+if grep -q -E 'arena_kmod: selftests run: [1-9]' "$work/console.txt"; then
+	pass vm/module-selftests-ran
+else
+	context 'insmod|arena_kmod' | fail vm/module-selftests-ran
+fi
+
 # Every test binary's output, in order, then whether it ran to its end.
 sed -n 's/^.*@T //p' "$work/console.txt" | while IFS= read -r line; do
 	case "$line" in

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What differs between the architectures in reaching the kernel's page
+ * tables with exported symbols and inline helpers only: one header each.
+ *
+ *	pgd_t *arena_arch_kernel_pgd(void)
+ *		the root of the page tables that map vmalloc space
+ *	void arena_arch_flush_tlb_kernel(unsigned long start, unsigned long end)
+ *		drop every CPU's cached translations of [start, end); may sleep
+ */
+#ifndef ARENA_ARCH_H
+#define ARENA_ARCH_H
+
+#if defined(CONFIG_X86_64)
+#include "arch_x86.h"
+#elif defined(CONFIG_ARM64)
+#include "arch_arm64.h"
+#else
+#error "arena_kmod supports x86-64 and arm64"
+#endif
+
+#endif /* ARENA_ARCH_H */

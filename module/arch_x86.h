@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef ARENA_ARCH_X86_H
+#define ARENA_ARCH_X86_H
+
+#include <linux/smp.h>
+#include <asm/pgtable.h>
+#include <asm/tlbflush.h>
+
+/*
+ * In kernel mode CR3 holds the kernel half of the page tables (also with
+ * PTI), and every process shares the kernel's vmalloc-space tables below
+ * the top level, so the running CPU's root is as good as init_mm's (which
+ * is not exported).
+ */
+static inline pgd_t *arena_arch_kernel_pgd(void)
+{
+	return (pgd_t *)__va(read_cr3_pa());
+}
+
+static inline void arena_arch_flush_tlb_cpu(void *unused)
+{
+	__flush_tlb_all();
+}
+
+/*
+ * flush_tlb_kernel_range() is not exported on x86; a full flush on every
+ * CPU is.  on_each_cpu() needs interrupts on, hence "may sleep" callers.
+ */
+static inline void arena_arch_flush_tlb_kernel(unsigned long start,
+					       unsigned long end)
+{
+	on_each_cpu(arena_arch_flush_tlb_cpu, NULL, 1);
+}
+
+#endif /* ARENA_ARCH_X86_H */
