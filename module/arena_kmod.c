@@ -122,6 +122,7 @@ static int arena_populate(struct arena *arena, u64 first, u32 n, int node)
 		pages[i] = alloc_pages_node(node, GFP_KERNEL_ACCOUNT | __GFP_ZERO, 0);
 		if (!pages[i])
 			break;
+		cond_resched();
 	}
 	set_active_memcg(old_memcg);
 	if (i < n) {
@@ -172,6 +173,7 @@ static void arena_depopulate(struct arena *arena, u64 first, u64 n)
 	list_for_each_entry_safe(page, tmp, &removed, lru) {
 		list_del(&page->lru);
 		put_page(page);
+		cond_resched();
 	}
 	arena_uncharge(count);
 }
@@ -312,7 +314,8 @@ static unsigned long arena_get_unmapped_area(struct file *file,
 	if (pgoff || len != arena_len(arena))
 		return -EINVAL;
 	if (fixed) {
-		if (addr && addr != fixed)
+		/* A hint of 0 means "where it belongs"; MAP_FIXED at 0 does not. */
+		if ((addr || (flags & MAP_FIXED)) && addr != fixed)
 			return -EINVAL;
 		if (flags & MAP_FIXED)
 			return fixed;

@@ -15,17 +15,8 @@
 
 #include <arena_kmod.h>
 
+#include "dev.h"
 #include "tap.h"
-
-static int open_dev(void)
-{
-	int fd = open(ARENA_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-
-	if (fd < 0)
-		tap_fail(__FILE__, __LINE__, "open %s: %s", ARENA_DEVICE_PATH,
-			 strerror(errno));
-	return fd;
-}
 
 /* ARENA_IOC_VERSION on a buffer of any size, the size field set to usize. */
 static int version_ioctl(void *buf, uint32_t usize)
