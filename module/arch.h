@@ -7,6 +7,11 @@
  *		the root of the page tables that map vmalloc space
  *	void arena_arch_flush_tlb_kernel(unsigned long start, unsigned long end)
  *		drop every CPU's cached translations of [start, end); may sleep
+ *	void arena_arch_flush_tlb_kernel_tables(void)
+ *		the same for all kernel addresses, cached page-table walks
+ *		included, before a page-table page is freed; may sleep
+ *	int arena_arch_check(void)
+ *		0 if the page tables can be edited this way on this machine
  */
 #ifndef ARENA_ARCH_H
 #define ARENA_ARCH_H

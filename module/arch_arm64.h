@@ -23,4 +23,18 @@ static inline void arena_arch_flush_tlb_kernel(unsigned long start,
 	flush_tlb_kernel_range(start, end);
 }
 
+/*
+ * flush_tlb_kernel_range() invalidates last-level entries only; a freed
+ * table needs the walk caches dropped as well, which VMALLE1IS does.
+ */
+static inline void arena_arch_flush_tlb_kernel_tables(void)
+{
+	flush_tlb_all();
+}
+
+static inline int arena_arch_check(void)
+{
+	return 0;
+}
+
 #endif /* ARENA_ARCH_ARM64_H */

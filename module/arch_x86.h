@@ -2,7 +2,9 @@
 #ifndef ARENA_ARCH_X86_H
 #define ARENA_ARCH_X86_H
 
+#include <linux/errno.h>
 #include <linux/smp.h>
+#include <asm/cpufeature.h>
 #include <asm/pgtable.h>
 #include <asm/tlbflush.h>
 
@@ -30,6 +32,21 @@ static inline void arena_arch_flush_tlb_kernel(unsigned long start,
 					       unsigned long end)
 {
 	on_each_cpu(arena_arch_flush_tlb_cpu, NULL, 1);
+}
+
+/* __flush_tlb_all() drops the paging-structure caches too. */
+static inline void arena_arch_flush_tlb_kernel_tables(void)
+{
+	on_each_cpu(arena_arch_flush_tlb_cpu, NULL, 1);
+}
+
+/*
+ * A Xen PV guest's page tables are the hypervisor's to validate: new PTE
+ * pages would have to be pinned through it, which nothing exported does.
+ */
+static inline int arena_arch_check(void)
+{
+	return cpu_feature_enabled(X86_FEATURE_XENPV) ? -EOPNOTSUPP : 0;
 }
 
 #endif /* ARENA_ARCH_X86_H */

@@ -94,10 +94,12 @@ static void arena_uncharge(unsigned long n)
 	atomic_long_sub(n, &arena_pages_total);
 }
 
+/* pages comes from kvcalloc(): the slots not filled are NULL. */
 static void arena_put_pages(struct page **pages, u32 n)
 {
 	while (n--)
-		put_page(pages[n]);
+		if (pages[n])
+			put_page(pages[n]);
 }
 
 /*
@@ -109,6 +111,7 @@ static int arena_populate(struct arena *arena, u64 first, u32 n, int node)
 	struct mem_cgroup *old_memcg;
 	struct page **pages;
 	u32 i;
+	int err;
 
 	lockdep_assert_held(&arena->lock);
 	if (!arena_charge(n))
@@ -117,16 +120,19 @@ static int arena_populate(struct arena *arena, u64 first, u32 n, int node)
 	if (!pages)
 		goto err_uncharge;
 
+	/* The kernel view's page tables for these pages are the creator's too. */
 	old_memcg = set_active_memcg(arena->memcg);
-	for (i = 0; i < n; i++) {
+	err = arena_kview_prepare(&arena->kview, first << PAGE_SHIFT,
+				  (u64)n << PAGE_SHIFT, GFP_KERNEL_ACCOUNT);
+	for (i = 0; !err && i < n; i++) {
 		pages[i] = alloc_pages_node(node, GFP_KERNEL_ACCOUNT | __GFP_ZERO, 0);
 		if (!pages[i])
-			break;
+			err = -ENOMEM;
 		cond_resched();
 	}
 	set_active_memcg(old_memcg);
-	if (i < n) {
-		arena_put_pages(pages, i);
+	if (err) {
+		arena_put_pages(pages, n);
 		kvfree(pages);
 		goto err_uncharge;
 	}

@@ -1,27 +1,42 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The kernel view of an arena, built from exported symbols only (DESIGN.md
- * section 4): get_vm_area() is not exported, so vm_map_ram() reserves the
- * range and builds its page tables by mapping one dummy page everywhere;
- * then every PTE is emptied by hand.  From then on this file owns the PTEs
- * of the range: it writes a page into an empty one or empties a full one,
- * never anything else, and flushes the TLBs before a page it removed can be
- * freed.  The PTE pages themselves stay until vm_unmap_ram().
+ * section 4).  get_vm_area() is not exported, so vm_map_ram() reserves the
+ * 4 GiB range, building page tables for all of it by mapping one dummy page
+ * everywhere.  Those 2049 PTE pages (8 MiB) are then taken back: every
+ * PMD-sized slice wholly inside the range loses its PTE page (the PMD entry
+ * is cleared, the TLBs and walk caches flushed, the page freed), so that an
+ * arena costs page tables only where it has pages.  The two slices at the
+ * ends share their PTE pages with neighbouring vmalloc areas: those stay,
+ * with our entries in them emptied.
  *
- * Callers serialise insert/clear on one view (the arena's lock); lookups
- * may run concurrently with them.
+ * From then on this file owns the range's entries: a slice gets a PTE page
+ * (zeroed, charged like the arena's pages) before its first page goes in,
+ * keeps it while the view lives, and loses it when the view is destroyed;
+ * a PTE is written only from empty to a page or from a page to empty, and
+ * the TLBs are flushed before a page taken out can be freed.
+ *
+ * Callers serialise prepare/insert/clear on one view (the arena's lock).
+ * Lookups may run concurrently with them: PTE pages never go away while
+ * the view lives.
  */
 #include <linux/mm.h>
 #include <linux/pgtable.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+#include <asm/pgalloc.h>
 
 #include "arch.h"
 #include "kview.h"
 
 #define ARENA_KVIEW_PAGES	(ARENA_KVIEW_SIZE >> PAGE_SHIFT)
 
-static pte_t *arena_kview_walk(unsigned long addr)
+int arena_kview_check_arch(void)
+{
+	return arena_arch_check();
+}
+
+static pmd_t *arena_kview_walk(unsigned long addr)
 {
 	pgd_t *pgd = pgd_offset_pgd(arena_arch_kernel_pgd(), addr);
 	p4d_t *p4d;
@@ -39,45 +54,88 @@ static pte_t *arena_kview_walk(unsigned long addr)
 	pmd = pmd_offset(pud, addr);
 	if (pmd_none(*pmd) || pmd_bad(*pmd))
 		return NULL;
+	return pmd;
+}
+
+static unsigned long arena_kview_end(const struct arena_kview *kv)
+{
+	return (unsigned long)kv->base + ARENA_KVIEW_SIZE;
+}
+
+static unsigned long arena_kview_slice(const struct arena_kview *kv,
+				       unsigned long addr)
+{
+	return (addr - kv->slices_base) >> PMD_SHIFT;
+}
+
+/* Whether a slice lies wholly inside the view, its PTE page ours alone. */
+static bool arena_kview_slice_is_ours(const struct arena_kview *kv,
+				      unsigned long slice)
+{
+	unsigned long addr = kv->slices_base + slice * PMD_SIZE;
+
+	return addr >= (unsigned long)kv->base &&
+	       addr + PMD_SIZE <= arena_kview_end(kv);
+}
+
+/* The PTE for a kernel address of the view, NULL if its slice has none. */
+static pte_t *arena_kview_pte(const struct arena_kview *kv, unsigned long addr)
+{
+	pmd_t *pmd = kv->pmds[arena_kview_slice(kv, addr)];
+
+	if (pmd_none(READ_ONCE(*pmd)))
+		return NULL;
 	return pte_offset_kernel(pmd, addr);
 }
 
-static pte_t *arena_kview_pte(const struct arena_kview *kv, unsigned long addr)
+/*
+ * Empties the PMD entries of the slices that are ours and frees their PTE
+ * pages once no CPU can walk them any more.
+ */
+static int arena_kview_drop_tables(struct arena_kview *kv)
 {
-	unsigned long slice = (addr - kv->tables_base) >> PMD_SHIFT;
+	unsigned long i, n = 0;
+	pte_t **tables;
 
-	return kv->tables[slice] + pte_index(addr);
+	tables = kvcalloc(kv->nr_slices, sizeof(*tables), GFP_KERNEL);
+	if (!tables)
+		return -ENOMEM;
+	for (i = 0; i < kv->nr_slices; i++) {
+		pmd_t *pmd = kv->pmds[i];
+
+		if (!arena_kview_slice_is_ours(kv, i) || pmd_none(*pmd))
+			continue;
+		tables[n++] = (pte_t *)pmd_page_vaddr(*pmd);
+		pmd_clear(pmd);
+	}
+	arena_arch_flush_tlb_kernel_tables();
+	while (n--)
+		free_page((unsigned long)tables[n]);
+	kvfree(tables);
+	return 0;
 }
 
-static unsigned long arena_kview_nr_tables(const struct arena_kview *kv)
-{
-	unsigned long end = (unsigned long)kv->base + ARENA_KVIEW_SIZE;
-
-	return (ALIGN(end, PMD_SIZE) - kv->tables_base) >> PMD_SHIFT;
-}
-
-/* Finds the PTE page of each slice of the range and empties its entries. */
-static int arena_kview_take_ptes(struct arena_kview *kv)
+/* Finds the PMD entry of each slice, then keeps page tables only at the ends. */
+static int arena_kview_take(struct arena_kview *kv)
 {
 	unsigned long addr = (unsigned long)kv->base;
-	unsigned long end = addr + ARENA_KVIEW_SIZE;
-	unsigned long i, n = arena_kview_nr_tables(kv);
+	unsigned long end = arena_kview_end(kv), i;
 
-	kv->tables = kvcalloc(n, sizeof(*kv->tables), GFP_KERNEL);
-	if (!kv->tables)
+	kv->pmds = kvcalloc(kv->nr_slices, sizeof(*kv->pmds), GFP_KERNEL);
+	if (!kv->pmds)
 		return -ENOMEM;
-	for (i = 0; i < n; i++) {
-		unsigned long slice = kv->tables_base + i * PMD_SIZE;
-		pte_t *pte = arena_kview_walk(max(slice, addr));
+	for (i = 0; i < kv->nr_slices; i++) {
+		unsigned long slice = kv->slices_base + i * PMD_SIZE;
 
-		if (WARN_ON_ONCE(!pte))
+		kv->pmds[i] = arena_kview_walk(max(slice, addr));
+		if (WARN_ON_ONCE(!kv->pmds[i]))
 			return -EFAULT;
-		kv->tables[i] = pte - pte_index(max(slice, addr));
 	}
 	for (; addr < end; addr += PAGE_SIZE)
-		set_pte(arena_kview_pte(kv, addr), __pte(0));
-	arena_arch_flush_tlb_kernel((unsigned long)kv->base, end);
-	return 0;
+		if (!arena_kview_slice_is_ours(kv, arena_kview_slice(kv, addr)))
+			set_pte(arena_kview_pte(kv, addr), __pte(0));
+	/* Also flushes the dummy page's translations at the ends. */
+	return arena_kview_drop_tables(kv);
 }
 
 int arena_kview_create(struct arena_kview *kv)
@@ -100,11 +158,13 @@ int arena_kview_create(struct arena_kview *kv)
 		goto out_dummy;
 
 	kv->start = (unsigned long)kv->base + ARENA_KVIEW_GUARD / 2;
-	kv->tables_base = ALIGN_DOWN((unsigned long)kv->base, PMD_SIZE);
-	kv->tables = NULL;
-	err = arena_kview_take_ptes(kv);
+	kv->slices_base = ALIGN_DOWN((unsigned long)kv->base, PMD_SIZE);
+	kv->nr_slices = (ALIGN(arena_kview_end(kv), PMD_SIZE) - kv->slices_base) >>
+			PMD_SHIFT;
+	kv->pmds = NULL;
+	err = arena_kview_take(kv);
 	if (err) {
-		kvfree(kv->tables);
+		kvfree(kv->pmds);
 		vm_unmap_ram(kv->base, ARENA_KVIEW_PAGES);
 		/* vm_unmap_ram() flushes lazily: the dummy may still be in a TLB. */
 		vm_unmap_aliases();
@@ -115,20 +175,50 @@ out_dummy:
 	return err;
 }
 
-/* Every page must have been cleared and flushed already. */
+/*
+ * Every page must have been cleared and flushed already.  The PTE pages go
+ * back too; should that fail for want of memory, vm_unmap_ram() leaves
+ * them in the kernel's tables, where the range's next user finds them.
+ */
 void arena_kview_destroy(struct arena_kview *kv)
 {
+	arena_kview_drop_tables(kv);
 	vm_unmap_ram(kv->base, ARENA_KVIEW_PAGES);
-	kvfree(kv->tables);
+	kvfree(kv->pmds);
+}
+
+/* Gives every slice of [off, off + len) a PTE page, so that insert cannot fail. */
+int arena_kview_prepare(struct arena_kview *kv, u32 off, u64 len, gfp_t gfp)
+{
+	unsigned long addr = kv->start + off, end = addr + len;
+	pte_t *table;
+	pmd_t *pmd;
+
+	for (; addr < end; addr = ALIGN_DOWN(addr, PMD_SIZE) + PMD_SIZE) {
+		pmd = kv->pmds[arena_kview_slice(kv, addr)];
+		if (!pmd_none(*pmd))
+			continue;
+		table = (pte_t *)get_zeroed_page(gfp);
+		if (!table)
+			return -ENOMEM;
+		/* No mm: the kernel's own, which is not exported, is implied. */
+		pmd_populate_kernel(NULL, pmd, table);
+	}
+	return 0;
 }
 
 struct page *arena_kview_page(const struct arena_kview *kv, u32 off)
 {
-	pte_t pte = READ_ONCE(*arena_kview_pte(kv, kv->start + off));
+	pte_t *ptep = arena_kview_pte(kv, kv->start + off);
+	pte_t pte;
 
+	if (!ptep)
+		return NULL;
+	pte = READ_ONCE(*ptep);
 	return pte_present(pte) ? pte_page(pte) : NULL;
 }
 
+/* The slice must have been prepared. */
 void arena_kview_insert(struct arena_kview *kv, u32 off, struct page *page)
 {
 	set_pte(arena_kview_pte(kv, kv->start + off), mk_pte(page, PAGE_KERNEL));

@@ -10,7 +10,7 @@
  * The kernel's view of one arena: 4 GiB of kernel virtual addresses where
  * the page at arena offset x sits at start + x, with a guard on either side
  * so that start + (u32)addr + off stays inside for any s16 off.  Absent
- * pages have empty PTEs, so an access to them faults (and generated code's
+ * pages have no mapping, so an access to them faults (and generated code's
  * exception-table entries turn the fault into "read 0, drop the store").
  */
 #define ARENA_KVIEW_GUARD	SZ_64K
@@ -19,12 +19,15 @@
 struct arena_kview {
 	void *base;		/* what vm_map_ram() gave: the guard's start */
 	unsigned long start;	/* arena offset 0 */
-	unsigned long tables_base;	/* base rounded down to a PMD */
-	pte_t **tables;		/* the PTE page of each PMD-sized slice */
+	unsigned long slices_base;	/* base rounded down to a PMD */
+	unsigned long nr_slices;
+	pmd_t **pmds;		/* the PMD entry of each PMD-sized slice */
 };
 
+int arena_kview_check_arch(void);
 int arena_kview_create(struct arena_kview *kv);
 void arena_kview_destroy(struct arena_kview *kv);
+int arena_kview_prepare(struct arena_kview *kv, u32 off, u64 len, gfp_t gfp);
 struct page *arena_kview_page(const struct arena_kview *kv, u32 off);
 void arena_kview_insert(struct arena_kview *kv, u32 off, struct page *page);
 void arena_kview_clear(struct arena_kview *kv, u32 off);

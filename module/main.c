@@ -6,6 +6,7 @@
 #include <linux/module.h>
 
 #include "device.h"
+#include "kview.h"
 #include "objfs.h"
 #include "selftest.h"
 
@@ -13,6 +14,9 @@ static int __init arena_kmod_init(void)
 {
 	int err;
 
+	err = arena_kview_check_arch();
+	if (err)
+		return err;
 	err = arena_selftests_run();
 	if (err)
 		return err;

@@ -63,6 +63,10 @@ static bool kview_insert_clear(struct arena_kview *kv, u32 off)
 	viewed = (u64 *)(kv->start + off);
 	direct[3] = 0x0123456789abcdefULL;
 
+	if (arena_kview_prepare(kv, off, PAGE_SIZE, GFP_KERNEL)) {
+		__free_page(page);
+		return false;
+	}
 	arena_kview_insert(kv, off, page);
 	ok = arena_kview_page(kv, off) == page;
 	ok &= !copy_from_kernel_nofault(&seen, &viewed[3], sizeof(seen)) &&
@@ -79,28 +83,66 @@ static bool kview_insert_clear(struct arena_kview *kv, u32 off)
 	return ok;
 }
 
+/* Slices wholly inside the view that have a PTE page. */
+static unsigned long kview_tables(const struct arena_kview *kv)
+{
+	unsigned long i, n = 0;
+
+	for (i = 1; i + 1 < kv->nr_slices; i++)
+		n += !pmd_none(*kv->pmds[i]);
+	return n;
+}
+
+/*
+ * Page tables only where pages are: none inside the range at first, one
+ * more for a page in a new slice, none for a second page in that slice.
+ */
+static bool kview_tables_follow_pages(struct arena_kview *kv)
+{
+	struct page *page = alloc_page(GFP_KERNEL);
+	u32 off = SZ_2G + 5 * PAGE_SIZE;
+	bool ok;
+
+	if (!page)
+		return false;
+	ok = kview_tables(kv) == 0;
+	ok &= !arena_kview_prepare(kv, off, 2 * PAGE_SIZE, GFP_KERNEL);
+	ok &= kview_tables(kv) == 1;
+	ok &= !arena_kview_page(kv, off) && kview_faults_at(kv, off);
+	arena_kview_insert(kv, off, page);
+	ok &= arena_kview_page(kv, off) == page && !kview_faults_at(kv, off);
+	arena_kview_clear(kv, off);
+	arena_kview_flush(kv, off, PAGE_SIZE);
+	ok &= kview_faults_at(kv, off);
+	__free_page(page);
+	return ok;
+}
+
 static void selftest_kview(void)
 {
+	bool absent, tables, inserts;
 	struct arena_kview kv;
-	bool ok;
 	int round;
 
-	/* Twice: the second view may reuse the first one's range and tables. */
+	/* Twice: the second view may reuse the first one's range. */
 	for (round = 0; round < 2; round++) {
 		if (arena_kview_create(&kv)) {
 			selftest_report("kview-create", false);
 			return;
 		}
-		ok = kview_all_absent(&kv);
-		if (round == 0)
-			selftest_report("kview-starts-absent", ok);
-		ok = kview_insert_clear(&kv, 0) &&
-		     kview_insert_clear(&kv, SZ_4G - PAGE_SIZE) &&
-		     kview_insert_clear(&kv, SZ_1G + 7 * PAGE_SIZE);
-		if (round == 0)
-			selftest_report("kview-insert-clear", ok);
-		else
-			selftest_report("kview-reused-range", ok && kview_all_absent(&kv));
+		absent = kview_all_absent(&kv);
+		tables = kview_tables_follow_pages(&kv);
+		inserts = kview_insert_clear(&kv, 0) &&
+			  kview_insert_clear(&kv, SZ_4G - PAGE_SIZE) &&
+			  kview_insert_clear(&kv, SZ_1G + 7 * PAGE_SIZE);
+		if (round == 0) {
+			selftest_report("kview-starts-absent", absent);
+			selftest_report("kview-tables-follow-pages", tables);
+			selftest_report("kview-insert-clear", inserts);
+		} else {
+			selftest_report("kview-reused-range", absent && tables && inserts &&
+					kview_all_absent(&kv));
+		}
 		arena_kview_destroy(&kv);
 	}
 }
