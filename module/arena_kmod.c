@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Arena objects: a sparse region of up to 4 GiB, mapped lazily into user
- * processes and, at kern_vm_start + offset, into a kernel view (kview.c)
- * that generated code addresses with PROBE_MEM32 semantics.  The reference
- * is Linux's kernel/bpf/arena.c.
+ * processes and into a kernel view (kview.c) that generated code addresses
+ * with PROBE_MEM32 semantics, at kern_vm_start + the low 32 bits of an arena
+ * pointer.  The reference is Linux's kernel/bpf/arena.c.
  *
  * A page is present in the arena exactly when its bit is set in ->present
  * and its kernel-view PTE points at it; user mappings map the same page on
@@ -77,6 +77,23 @@ static bool arena_crosses_4g(u64 start, u64 len)
 	return upper_32_bits(start) != upper_32_bits(start + len - 1);
 }
 
+/*
+ * Where page pgoff sits in the kernel view: at the low 32 bits of its user
+ * address, which is what programs' arena pointers carry (pointers stored in
+ * the arena by user space included), as in kernel/bpf/arena.c.  While the
+ * arena has no user address that is its offset; arena_relocate() moves the
+ * pages when the first mmap gives it one.
+ */
+static u32 arena_kidx_at(u64 user_vm_start, u64 pgoff)
+{
+	return (u32)(user_vm_start + (pgoff << PAGE_SHIFT));
+}
+
+static u32 arena_kidx(const struct arena *arena, u64 pgoff)
+{
+	return arena_kidx_at(arena->user_vm_start, pgoff);
+}
+
 /* The module-wide cap on arena pages, checked before anything is made. */
 static bool arena_charge(unsigned long n)
 {
@@ -122,7 +139,7 @@ static int arena_populate(struct arena *arena, u64 first, u32 n, int node)
 
 	/* The kernel view's page tables for these pages are the creator's too. */
 	old_memcg = set_active_memcg(arena->memcg);
-	err = arena_kview_prepare(&arena->kview, first << PAGE_SHIFT,
+	err = arena_kview_prepare(&arena->kview, arena_kidx(arena, first),
 				  (u64)n << PAGE_SHIFT, GFP_KERNEL_ACCOUNT);
 	for (i = 0; !err && i < n; i++) {
 		pages[i] = alloc_pages_node(node, GFP_KERNEL_ACCOUNT | __GFP_ZERO, 0);
@@ -138,7 +155,7 @@ static int arena_populate(struct arena *arena, u64 first, u32 n, int node)
 	}
 
 	for (i = 0; i < n; i++)
-		arena_kview_insert(&arena->kview, (first + i) << PAGE_SHIFT, pages[i]);
+		arena_kview_insert(&arena->kview, arena_kidx(arena, first + i), pages[i]);
 	bitmap_set(arena->present, first, n);
 	arena->nr_present += n;
 	kvfree(pages);
@@ -162,8 +179,8 @@ static void arena_depopulate(struct arena *arena, u64 first, u64 n)
 	lockdep_assert_held(&arena->lock);
 	for (i = find_next_bit(arena->present, end, first); i < end;
 	     i = find_next_bit(arena->present, end, i + 1)) {
-		page = arena_kview_page(&arena->kview, i << PAGE_SHIFT);
-		arena_kview_clear(&arena->kview, i << PAGE_SHIFT);
+		page = arena_kview_page(&arena->kview, arena_kidx(arena, i));
+		arena_kview_clear(&arena->kview, arena_kidx(arena, i));
 		list_add(&page->lru, &removed);
 		count++;
 	}
@@ -175,7 +192,7 @@ static void arena_depopulate(struct arena *arena, u64 first, u64 n)
 	if (arena->mapping)
 		unmap_mapping_range(arena->mapping, first << PAGE_SHIFT,
 				    n << PAGE_SHIFT, 1);
-	arena_kview_flush(&arena->kview, first << PAGE_SHIFT, n << PAGE_SHIFT);
+	arena_kview_flush(&arena->kview, arena_kidx(arena, first), n << PAGE_SHIFT);
 	list_for_each_entry_safe(page, tmp, &removed, lru) {
 		list_del(&page->lru);
 		put_page(page);
@@ -208,39 +225,49 @@ static bool arena_node_valid(int node)
 	       (node >= 0 && node < MAX_NUMNODES && node_online(node));
 }
 
-/* bpf_arena_alloc_pages() for the ioctl: addr 0 is "anywhere". */
+#define ARENA_ANYWHERE	U64_MAX
+
+/*
+ * Makes n absent pages present, at *first or, for ARENA_ANYWHERE, in the
+ * first free run (then *first says where).  All or nothing.
+ */
+static int arena_alloc_range(struct arena *arena, u64 *first, u32 n, int node)
+{
+	lockdep_assert_held(&arena->lock);
+	if (*first == ARENA_ANYWHERE) {
+		if (n > arena->nr_pages)
+			return -ENOMEM;
+		*first = bitmap_find_next_zero_area(arena->present, arena->nr_pages,
+						    0, n, 0);
+		if (*first + n > arena->nr_pages)
+			return -ENOMEM;
+	} else if (find_next_bit(arena->present, *first + n, *first) < *first + n) {
+		return -EBUSY;
+	}
+	return arena_populate(arena, *first, n, node);
+}
+
+/* ARENA_IOC_ALLOC_PAGES: addr 0 is "anywhere". */
 static int arena_alloc_pages(struct arena *arena, u64 *addr, u32 n, int node)
 {
-	u64 first;
-	int err;
+	u64 first = ARENA_ANYWHERE;
+	int err = 0;
 
-	if (!n)
-		return -EINVAL;
-	if (!arena_node_valid(node))
+	if (!n || !arena_node_valid(node))
 		return -EINVAL;
 
 	mutex_lock(&arena->lock);
-	if (*addr) {
+	if (*addr)
 		err = arena_first_page(arena, *addr, n, &first);
-		if (!err && find_next_bit(arena->present, first + n, first) < first + n)
-			err = -EBUSY;
-	} else {
-		err = -ENOMEM;
-		if (n <= arena->nr_pages) {
-			first = bitmap_find_next_zero_area(arena->present, arena->nr_pages,
-							   0, n, 0);
-			if (first + n <= arena->nr_pages)
-				err = 0;
-		}
-	}
 	if (!err)
-		err = arena_populate(arena, first, n, node);
+		err = arena_alloc_range(arena, &first, n, node);
 	if (!err)
 		*addr = arena->user_vm_start + (first << PAGE_SHIFT);
 	mutex_unlock(&arena->lock);
 	return err;
 }
 
+/* ARENA_IOC_FREE_PAGES. */
 static int arena_free_pages(struct arena *arena, u64 addr, u32 n)
 {
 	u64 first;
@@ -252,6 +279,92 @@ static int arena_free_pages(struct arena *arena, u64 addr, u32 n)
 		arena_depopulate(arena, first, n);
 	mutex_unlock(&arena->lock);
 	return err;
+}
+
+/*
+ * The page of an arena pointer as programs see them (kernel/bpf/arena.c's
+ * compute_pgoff): only the low 32 bits count, relative to the low 32 bits
+ * of the user address.
+ */
+static u64 arena_prog_pgoff(const struct arena *arena, u64 ptr)
+{
+	return (u32)((u32)ptr - (u32)arena->user_vm_start) >> PAGE_SHIFT;
+}
+
+u64 arena_prog_alloc_pages(struct arena *arena, u64 ptr, u32 n, int node,
+			   u64 flags)
+{
+	u64 first = ARENA_ANYWHERE, ret = 0;
+
+	if (flags || !n || !arena_node_valid(node))
+		return 0;
+	if (ptr) {
+		first = arena_prog_pgoff(arena, ptr);
+		if (offset_in_page(ptr) || first >= arena->nr_pages ||
+		    n > arena->nr_pages - first)
+			return 0;
+	}
+	mutex_lock(&arena->lock);
+	if (!arena_alloc_range(arena, &first, n, node))
+		ret = arena->user_vm_start + (first << PAGE_SHIFT);
+	mutex_unlock(&arena->lock);
+	return ret;
+}
+
+void arena_prog_free_pages(struct arena *arena, u64 ptr, u32 n)
+{
+	u64 first = arena_prog_pgoff(arena, ptr);
+
+	if (!ptr || !n || offset_in_page(ptr) || first >= arena->nr_pages)
+		return;
+	mutex_lock(&arena->lock);
+	arena_depopulate(arena, first, min_t(u64, n, arena->nr_pages - first));
+	mutex_unlock(&arena->lock);
+}
+
+/*
+ * Gives the arena its user address and moves the pages made before that to
+ * where their user addresses put them in the kernel view.  No user mapping
+ * exists yet, so the pages are ours alone while they move.
+ */
+static int arena_relocate(struct arena *arena, u64 user_vm_start)
+{
+	u64 i, n = arena->nr_pages;
+	struct mem_cgroup *old_memcg;
+	struct page *page;
+	LIST_HEAD(moving);
+	int err = 0;
+
+	lockdep_assert_held(&arena->lock);
+	if ((u32)user_vm_start == (u32)arena->user_vm_start || !arena->nr_present)
+		goto out;
+
+	old_memcg = set_active_memcg(arena->memcg);
+	for_each_set_bit(i, arena->present, n) {
+		err = arena_kview_prepare(&arena->kview, arena_kidx_at(user_vm_start, i),
+					  PAGE_SIZE, GFP_KERNEL_ACCOUNT);
+		if (err)
+			break;
+	}
+	set_active_memcg(old_memcg);
+	if (err)
+		return err;
+
+	/* Out first, then in: the old and new places may overlap. */
+	for_each_set_bit(i, arena->present, n) {
+		page = arena_kview_page(&arena->kview, arena_kidx(arena, i));
+		arena_kview_clear(&arena->kview, arena_kidx(arena, i));
+		list_add_tail(&page->lru, &moving);
+	}
+	arena_kview_flush(&arena->kview, arena_kidx(arena, 0), n << PAGE_SHIFT);
+	for_each_set_bit(i, arena->present, n) {
+		page = list_first_entry(&moving, struct page, lru);
+		list_del(&page->lru);
+		arena_kview_insert(&arena->kview, arena_kidx_at(user_vm_start, i), page);
+	}
+out:
+	arena->user_vm_start = user_vm_start;
+	return 0;
 }
 
 static vm_fault_t arena_vm_fault(struct vm_fault *vmf)
@@ -274,7 +387,11 @@ static vm_fault_t arena_vm_fault(struct vm_fault *vmf)
 			goto out;
 		}
 	}
-	page = arena_kview_page(&arena->kview, pgoff << PAGE_SHIFT);
+	page = arena_kview_page(&arena->kview, arena_kidx(arena, pgoff));
+	if (WARN_ON_ONCE(!page)) {
+		ret = VM_FAULT_SIGSEGV;
+		goto out;
+	}
 	err = vm_insert_page(vmf->vma, vmf->address & PAGE_MASK, page);
 	/* EBUSY: another thread's fault mapped it first. */
 	if (err && err != -EBUSY)
@@ -354,10 +471,10 @@ static int arena_mmap(struct file *file, struct vm_area_struct *vma)
 		err = -EBUSY;
 	else if (arena_crosses_4g(vma->vm_start, len))
 		err = -ERANGE;
-	if (!err) {
-		arena->user_vm_start = vma->vm_start;
+	if (!err && !arena->user_vm_start)
+		err = arena_relocate(arena, vma->vm_start);
+	if (!err)
 		arena->mapping = file->f_mapping;
-	}
 	mutex_unlock(&arena->lock);
 	if (err)
 		return err;
@@ -434,16 +551,19 @@ static void arena_free(struct arena *arena)
 	kfree(arena);
 }
 
-/* The last mapping and the last fd are gone: nothing can reach the pages. */
-static int arena_release(struct inode *inode, struct file *file)
+void arena_put(struct arena *arena)
 {
-	struct arena *arena = file->private_data;
-
 	mutex_lock(&arena->lock);
 	arena_depopulate(arena, 0, arena->nr_pages);
 	mutex_unlock(&arena->lock);
 	arena_kview_destroy(&arena->kview);
 	arena_free(arena);
+}
+
+/* The last mapping and the last fd are gone: nothing can reach the pages. */
+static int arena_release(struct inode *inode, struct file *file)
+{
+	arena_put(file->private_data);
 	return 0;
 }
 
@@ -496,6 +616,25 @@ static struct arena *arena_alloc(const struct arena_create *req)
 	return arena;
 }
 
+struct arena *arena_new(const struct arena_create *req)
+{
+	struct arena *arena;
+	int err;
+
+	err = arena_check_create(req);
+	if (err)
+		return ERR_PTR(err);
+	arena = arena_alloc(req);
+	if (!arena)
+		return ERR_PTR(-ENOMEM);
+	err = arena_kview_create(&arena->kview);
+	if (err) {
+		arena_free(arena);
+		return ERR_PTR(err);
+	}
+	return arena;
+}
+
 long arena_ioctl_create(void __user *uarg)
 {
 	struct arena_create req;
@@ -505,26 +644,20 @@ long arena_ioctl_create(void __user *uarg)
 	err = arena_uarg_in(&req, uarg, ARENA_CREATE_SIZE_VER0);
 	if (err)
 		return err;
-	err = arena_check_create(&req);
-	if (err)
-		return err;
-
-	arena = arena_alloc(&req);
-	if (!arena)
-		return -ENOMEM;
-	err = arena_kview_create(&arena->kview);
-	if (err)
-		goto err_free;
+	arena = arena_new(&req);
+	if (IS_ERR(arena))
+		return PTR_ERR(arena);
 	fd = arena_objfs_getfd("arena", &arena_fops, arena);
-	if (fd < 0) {
-		err = fd;
-		goto err_kview;
-	}
+	if (fd < 0)
+		arena_put(arena);
 	return fd;
+}
 
-err_kview:
-	arena_kview_destroy(&arena->kview);
-err_free:
-	arena_free(arena);
-	return err;
+/*
+ * Where programs find the arena: the page of arena pointer p is mapped at
+ * kern_vm_start + (u32)p.  A kernel address: never shown to user space.
+ */
+unsigned long arena_kern_vm_start(const struct arena *arena)
+{
+	return arena->kview.start;
 }

@@ -8,8 +8,9 @@
 
 /*
  * The kernel's view of one arena: 4 GiB of kernel virtual addresses where
- * the page at arena offset x sits at start + x, with a guard on either side
- * so that start + (u32)addr + off stays inside for any s16 off.  Absent
+ * the page for 32-bit index x (the low bits of its user address, see
+ * arena_kidx()) sits at start + x, with a guard on either side so that
+ * start + (u32)addr + off stays inside for any s16 off.  Absent
  * pages have no mapping, so an access to them faults (and generated code's
  * exception-table entries turn the fault into "read 0, drop the store").
  */

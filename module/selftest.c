@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Self-tests of the kernel view (kview.c): the part that edits the
- * kernel's page tables by hand, where a mistake shows as a stale TLB entry
- * or a page visible where none should be, not as an error code.
+ * Self-tests of what user space cannot reach: the kernel view (kview.c),
+ * the part that edits the kernel's page tables by hand, where a mistake
+ * shows as a stale TLB entry or a page visible where none should be, not
+ * as an error code; and the arena as programs will see it (arena_kmod.h).
  */
 #include <linux/mm.h>
 #include <linux/printk.h>
 #include <linux/uaccess.h>
 
+#include "arena_kmod.h"
 #include "kview.h"
 #include "selftest.h"
 
@@ -147,9 +149,76 @@ static void selftest_kview(void)
 	}
 }
 
+/* Whether a program's load through arena pointer p would find a page. */
+static bool arena_has_page(struct arena *arena, u64 p)
+{
+	u64 val;
+
+	return !copy_from_kernel_nofault(&val, (void *)(arena_kern_vm_start(arena) + (u32)p),
+					 sizeof(val));
+}
+
+/*
+ * bpf_arena_alloc_pages()/bpf_arena_free_pages() semantics, on an arena
+ * whose user address is not 4 GiB aligned, so that a page found by its
+ * offset instead of its pointer's low 32 bits would show.
+ */
+static bool arena_prog_pages(struct arena *a, u64 base)
+{
+	u64 p, P = PAGE_SIZE;
+	bool ok;
+
+	/* Refusals leave nothing behind. */
+	ok = !arena_prog_alloc_pages(a, 0, 1, NUMA_NO_NODE, 1) &&
+	     !arena_prog_alloc_pages(a, 0, 1, 9999, 0) &&
+	     !arena_prog_alloc_pages(a, 0, 0, NUMA_NO_NODE, 0) &&
+	     !arena_prog_alloc_pages(a, base + 1, 1, NUMA_NO_NODE, 0) &&
+	     !arena_prog_alloc_pages(a, base + 16 * P, 1, NUMA_NO_NODE, 0) &&
+	     !arena_prog_alloc_pages(a, base + 15 * P, 2, NUMA_NO_NODE, 0) &&
+	     !arena_has_page(a, base);
+
+	p = arena_prog_alloc_pages(a, 0, 4, NUMA_NO_NODE, 0);
+	ok &= p == base && arena_has_page(a, p) && arena_has_page(a, p + 3 * P) &&
+	      !arena_has_page(a, p + 4 * P);
+	ok &= !arena_has_page(a, 0);	/* offset 0 is not where page 0 is */
+	ok &= !arena_prog_alloc_pages(a, p + 2 * P, 1, NUMA_NO_NODE, 0);
+	ok &= !arena_prog_alloc_pages(a, 0, 13, NUMA_NO_NODE, 0);
+	ok &= arena_prog_alloc_pages(a, 0, 12, NUMA_NO_NODE, 0) == p + 4 * P;
+	ok &= !arena_prog_alloc_pages(a, 0, 1, NUMA_NO_NODE, 0);
+
+	arena_prog_free_pages(a, p + P, 2);
+	ok &= arena_has_page(a, p) && !arena_has_page(a, p + P) &&
+	      !arena_has_page(a, p + 2 * P) && arena_has_page(a, p + 3 * P);
+	/* Only the low 32 bits of a pointer count. */
+	ok &= arena_prog_alloc_pages(a, (0xdeadULL << 32) | (u32)(p + P), 1,
+				     NUMA_NO_NODE, 0) == p + P;
+	/* A free running past the end is clipped to it. */
+	arena_prog_free_pages(a, p + 14 * P, 10);
+	ok &= arena_has_page(a, p + 13 * P) && !arena_has_page(a, p + 14 * P) &&
+	      !arena_has_page(a, p + 15 * P);
+	return ok;
+}
+
+static void selftest_arena(void)
+{
+	struct arena_create req = {
+		.nr_pages = 16,
+		.user_addr = (5ULL << 32) + SZ_256M,
+	};
+	struct arena *arena = arena_new(&req);
+
+	if (IS_ERR(arena)) {
+		selftest_report("arena-new", false);
+		return;
+	}
+	selftest_report("arena-prog-alloc-free", arena_prog_pages(arena, req.user_addr));
+	arena_put(arena);
+}
+
 int arena_selftests_run(void)
 {
 	selftest_kview();
+	selftest_arena();
 	pr_info("arena_kmod: selftests run: %d\n", selftests_run);
 	return selftests_failed ? -ENOTRECOVERABLE : 0;
 }
