@@ -13,6 +13,7 @@
 
 #include "arena_kmod.h"
 #include "device.h"
+#include "ringbuf_kmod.h"
 #include "uarg.h"
 
 static long arena_ioctl_version(void __user *uarg)
@@ -28,7 +29,7 @@ static long arena_ioctl_version(void __user *uarg)
 
 	ver.abi_version = ARENA_ABI_VERSION;
 	ver.page_size = PAGE_SIZE;
-	ver.features = ARENA_FEATURE_ARENA;
+	ver.features = ARENA_FEATURE_ARENA | ARENA_FEATURE_RINGBUF;
 	strscpy(ver.module_version, ARENA_KMOD_VERSION,
 		sizeof(ver.module_version));
 	return arena_uarg_out(uarg, &ver);
@@ -44,6 +45,8 @@ static long arena_dev_ioctl(struct file *file, unsigned int cmd,
 		return arena_ioctl_version(uarg);
 	case ARENA_IOC_CREATE:
 		return arena_ioctl_create(uarg);
+	case RINGBUF_IOC_CREATE:
+		return ringbuf_ioctl_create(uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -2,6 +2,419 @@
 /*
  * MPSC ring buffers with the memory layout of Linux's BPF ring buffer
  * (kernel/bpf/ringbuf.c), so that a consumer written for it works on ours
- * unchanged, plus the user-to-kernel direction.  The object lands here with
- * its ioctls.
+ * unchanged.
+ *
+ * Layout.  The ring's pages are mapped into one kernel range, vaddr, in
+ * the order user space maps them:
+ *
+ *	+----------+----------+------------------+------------------+
+ *	| consumer | producer |    data pages    | the same again   |
+ *	| position | position |  0 .. N-1        |  0 .. N-1        |
+ *	+----------+----------+------------------+------------------+
+ *	 user: RW    user: RO   user: RO           user: RO
+ *
+ * The data area is mapped twice in a row, so a record that runs past the
+ * end of the area continues, in virtual memory, at its start: neither the
+ * kernel nor the consumer ever splits one.  Positions only grow; position
+ * p is at data + (p & mask).
+ *
+ * Producers.  A reservation takes the lock just long enough to move the
+ * producer position and write the record's header with the busy bit set;
+ * filling and committing a record are lockless, so producers on several
+ * CPUs (or nested, on one CPU) fill their records at the same time.  The
+ * consumer sees records in reservation order and stops at the first busy
+ * one.  In NMI context the lock is only tried.
+ *
+ * The consumer position is in a page user space may write, so nothing
+ * here trusts it for more than "how much room is there": a consumer that
+ * claims to be ahead of a record still being filled must not let a new
+ * reservation overwrite that record, hence pending_pos, the oldest record
+ * that may still be busy (the kernel learned this the hard way: see
+ * "bpf: Fix overrunning reservations in ringbuf").
  */
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/irq_work.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/poll.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/vmalloc.h>
+#include <linux/wait.h>
+
+#include <uapi/arena_kmod.h>
+
+#include "objfs.h"
+#include "ringbuf_kmod.h"
+#include "uarg.h"
+
+#define RINGBUF_POS_PAGES	2
+#define RINGBUF_MAX_DATA_SZ	SZ_2G
+/* Keeps a length clear of the busy and discard bits. */
+#define RINGBUF_MAX_RECORD_SZ	(UINT_MAX / 4)
+
+struct ringbuf {
+	spinlock_t lock;		/* producer_pos, pending_pos */
+	unsigned long pending_pos;	/* oldest record that may be busy */
+	unsigned long mask;		/* data size - 1 */
+	unsigned long *consumer_pos;	/* first page of vaddr */
+	unsigned long *producer_pos;	/* second page */
+	void *data;			/* then the data area, twice */
+	void *vaddr;
+	wait_queue_head_t waitq;
+	struct irq_work work;		/* wakes waitq from any context */
+	struct page **pages;		/* the position pages, then data */
+	unsigned long nr_pages;
+};
+
+static unsigned long ringbuf_size(const struct ringbuf *rb)
+{
+	return rb->mask + 1;
+}
+
+static unsigned long ringbuf_avail(const struct ringbuf *rb)
+{
+	unsigned long cons = smp_load_acquire(rb->consumer_pos);
+	unsigned long prod = smp_load_acquire(rb->producer_pos);
+
+	return prod - cons;
+}
+
+static void ringbuf_notify(struct irq_work *work)
+{
+	struct ringbuf *rb = container_of(work, struct ringbuf, work);
+
+	wake_up_all(&rb->waitq);
+}
+
+/*
+ * Moves pending_pos past the records that are committed already.  Their
+ * headers are the kernel's: user space maps the data area read-only.
+ */
+static unsigned long ringbuf_pending_pos(struct ringbuf *rb, unsigned long prod_pos)
+{
+	unsigned long pos = rb->pending_pos;
+	struct ringbuf_hdr *hdr;
+	u32 len;
+
+	while (pos != prod_pos) {
+		hdr = rb->data + (pos & rb->mask);
+		len = READ_ONCE(hdr->len);
+		if (len & RINGBUF_BUSY_BIT)
+			break;
+		pos += round_up((len & ~RINGBUF_DISCARD_BIT) + RINGBUF_HDR_SZ, 8);
+	}
+	rb->pending_pos = pos;
+	return pos;
+}
+
+void *ringbuf_reserve(struct ringbuf *rb, u64 size)
+{
+	unsigned long cons_pos, prod_pos, new_prod_pos, pend_pos, flags;
+	struct ringbuf_hdr *hdr;
+	u32 len;
+
+	if (size > RINGBUF_MAX_RECORD_SZ)
+		return NULL;
+	len = round_up(size + RINGBUF_HDR_SZ, 8);
+	if (len > ringbuf_size(rb))
+		return NULL;
+
+	cons_pos = smp_load_acquire(rb->consumer_pos);
+	local_irq_save(flags);
+	if (in_nmi()) {
+		/* The holder may be the code this NMI interrupted. */
+		if (!spin_trylock(&rb->lock)) {
+			local_irq_restore(flags);
+			return NULL;
+		}
+	} else {
+		spin_lock(&rb->lock);
+	}
+	prod_pos = *rb->producer_pos;
+	new_prod_pos = prod_pos + len;
+	pend_pos = ringbuf_pending_pos(rb, prod_pos);
+	/* At most size - 1 ahead of the consumer and of any busy record. */
+	if (new_prod_pos - cons_pos > rb->mask || new_prod_pos - pend_pos > rb->mask) {
+		spin_unlock_irqrestore(&rb->lock, flags);
+		return NULL;
+	}
+	hdr = rb->data + (prod_pos & rb->mask);
+	hdr->len = size | RINGBUF_BUSY_BIT;
+	hdr->pg_off = (prod_pos & rb->mask) >> PAGE_SHIFT;
+	/* Pairs with the consumer's acquire: it sees the header busy first. */
+	smp_store_release(rb->producer_pos, new_prod_pos);
+	spin_unlock_irqrestore(&rb->lock, flags);
+	return hdr + 1;
+}
+
+static void ringbuf_commit(struct ringbuf *rb, void *sample, u32 flags, bool discard)
+{
+	struct ringbuf_hdr *hdr = sample - RINGBUF_HDR_SZ;
+	unsigned long rec_pos = (void *)hdr - rb->data;
+	u32 new_len = hdr->len ^ RINGBUF_BUSY_BIT;
+
+	if (discard)
+		new_len |= RINGBUF_DISCARD_BIT;
+	/*
+	 * A full barrier: the record's bytes are visible before its busy
+	 * bit is clear, and the header before the consumer position is read.
+	 */
+	xchg(&hdr->len, new_len);
+
+	/* Wake the consumer only if it waits for this very record. */
+	if (flags & RINGBUF_FORCE_WAKEUP)
+		irq_work_queue(&rb->work);
+	else if (!(flags & RINGBUF_NO_WAKEUP) &&
+		 (smp_load_acquire(rb->consumer_pos) & rb->mask) == rec_pos)
+		irq_work_queue(&rb->work);
+}
+
+void ringbuf_submit(struct ringbuf *rb, void *sample, u32 flags)
+{
+	ringbuf_commit(rb, sample, flags, false);
+}
+
+void ringbuf_discard(struct ringbuf *rb, void *sample, u32 flags)
+{
+	ringbuf_commit(rb, sample, flags, true);
+}
+
+/* One record from user memory: 0, or -EAGAIN when it does not fit now. */
+static int ringbuf_output_user(struct ringbuf *rb, const struct ringbuf_record *rec,
+			       u32 flags)
+{
+	void *sample = ringbuf_reserve(rb, rec->len);
+
+	if (!sample)
+		return -EAGAIN;
+	if (copy_from_user(sample, u64_to_user_ptr(rec->data), rec->len)) {
+		ringbuf_discard(rb, sample, flags);
+		return -EFAULT;
+	}
+	ringbuf_submit(rb, sample, flags);
+	return 0;
+}
+
+/* The whole batch is checked before any record is written. */
+static int ringbuf_check_records(const struct ringbuf *rb,
+				 const struct ringbuf_record *recs, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		if (recs[i].reserved)
+			return -EINVAL;
+		/* Never fits, however empty the ring: not worth retrying. */
+		if (recs[i].len > RINGBUF_MAX_RECORD_SZ ||
+		    round_up(recs[i].len + RINGBUF_HDR_SZ, 8) > ringbuf_size(rb))
+			return -E2BIG;
+	}
+	return 0;
+}
+
+static long ringbuf_ioctl_output(struct ringbuf *rb, void __user *uarg)
+{
+	struct ringbuf_record *recs;
+	struct ringbuf_output req;
+	int err;
+	u32 i;
+
+	err = arena_uarg_in(&req, uarg, RINGBUF_OUTPUT_SIZE_VER0);
+	if (err)
+		return err;
+	if (req.flags & ~(RINGBUF_NO_WAKEUP | RINGBUF_FORCE_WAKEUP) || req.nr_written ||
+	    !req.nr_records || req.nr_records > RINGBUF_OUTPUT_MAX)
+		return -EINVAL;
+
+	recs = memdup_user(u64_to_user_ptr(req.records), req.nr_records * sizeof(*recs));
+	if (IS_ERR(recs))
+		return PTR_ERR(recs);
+	err = ringbuf_check_records(rb, recs, req.nr_records);
+	for (i = 0; !err && i < req.nr_records; i++) {
+		err = ringbuf_output_user(rb, &recs[i], req.flags);
+		if (err == -EAGAIN && i)
+			err = 0;	/* a partial batch: nr_written says */
+		if (err)
+			break;
+	}
+	kfree(recs);
+	if (err)
+		return err;
+	req.nr_written = i;
+	return arena_uarg_out(uarg, &req);
+}
+
+static long ringbuf_ioctl_query(struct ringbuf *rb, void __user *uarg)
+{
+	struct ringbuf_info info;
+	int err;
+
+	err = arena_uarg_in(&info, uarg, RINGBUF_INFO_SIZE_VER0);
+	if (err)
+		return err;
+	if (info.flags)
+		return -EINVAL;
+
+	info.data_size = ringbuf_size(rb);
+	info.consumer_pos = smp_load_acquire(rb->consumer_pos);
+	info.producer_pos = smp_load_acquire(rb->producer_pos);
+	info.avail_data = info.producer_pos - info.consumer_pos;
+	return arena_uarg_out(uarg, &info);
+}
+
+static long ringbuf_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct ringbuf *rb = file->private_data;
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case RINGBUF_IOC_OUTPUT:
+		return ringbuf_ioctl_output(rb, uarg);
+	case RINGBUF_IOC_QUERY:
+		return ringbuf_ioctl_query(rb, uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static __poll_t ringbuf_poll(struct file *file, poll_table *pts)
+{
+	struct ringbuf *rb = file->private_data;
+
+	poll_wait(file, &rb->waitq, pts);
+	return ringbuf_avail(rb) ? EPOLLIN | EPOLLRDNORM : 0;
+}
+
+/*
+ * Only the consumer page may be writable, and a read-only mapping may
+ * never become writable (mprotect): without VM_MAYWRITE it cannot.
+ * remap_vmalloc_range() checks the range and sets VM_DONTEXPAND, so no
+ * mremap() can grow a mapping past what was checked here.
+ */
+static int ringbuf_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct ringbuf *rb = file->private_data;
+
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	if (vma->vm_flags & VM_WRITE) {
+		if (vma->vm_pgoff || vma->vm_end - vma->vm_start != PAGE_SIZE)
+			return -EPERM;
+	} else {
+		vm_flags_clear(vma, VM_MAYWRITE);
+	}
+	return remap_vmalloc_range(vma, rb->vaddr, vma->vm_pgoff);
+}
+
+static void ringbuf_free(struct ringbuf *rb)
+{
+	unsigned long i;
+
+	if (rb->vaddr)
+		vunmap(rb->vaddr);
+	for (i = 0; rb->pages && i < rb->nr_pages && rb->pages[i]; i++)
+		__free_page(rb->pages[i]);
+	kvfree(rb->pages);
+	kfree(rb);
+}
+
+/* No producer is left: the fd and every mapping are gone. */
+static int ringbuf_release(struct inode *inode, struct file *file)
+{
+	struct ringbuf *rb = file->private_data;
+
+	irq_work_sync(&rb->work);
+	ringbuf_free(rb);
+	return 0;
+}
+
+static const struct file_operations ringbuf_fops = {
+	.owner		= THIS_MODULE,
+	.release	= ringbuf_release,
+	.unlocked_ioctl	= ringbuf_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.mmap		= ringbuf_mmap,
+	.poll		= ringbuf_poll,
+	.llseek		= noop_llseek,
+};
+
+/* Maps the position pages, then the data pages twice, into one range. */
+static void *ringbuf_map(struct ringbuf *rb, unsigned long nr_data)
+{
+	unsigned long i, n = RINGBUF_POS_PAGES + 2 * nr_data;
+	struct page **map;
+	void *vaddr;
+
+	map = kvmalloc_array(n, sizeof(*map), GFP_KERNEL);
+	if (!map)
+		return NULL;
+	for (i = 0; i < n; i++)
+		map[i] = rb->pages[i < rb->nr_pages ? i : i - nr_data];
+	/* VM_USERMAP: remap_vmalloc_range() maps only such ranges. */
+	vaddr = vmap(map, n, VM_MAP | VM_USERMAP, PAGE_KERNEL);
+	kvfree(map);
+	return vaddr;
+}
+
+static struct ringbuf *ringbuf_alloc(u64 data_size)
+{
+	unsigned long i, nr_data = data_size >> PAGE_SHIFT;
+	struct ringbuf *rb;
+
+	rb = kzalloc(sizeof(*rb), GFP_KERNEL_ACCOUNT);
+	if (!rb)
+		return NULL;
+	rb->nr_pages = RINGBUF_POS_PAGES + nr_data;
+	rb->pages = kvcalloc(rb->nr_pages, sizeof(*rb->pages), GFP_KERNEL_ACCOUNT);
+	if (!rb->pages)
+		goto err;
+	for (i = 0; i < rb->nr_pages; i++) {
+		rb->pages[i] = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN);
+		if (!rb->pages[i])
+			goto err;
+		cond_resched();
+	}
+	rb->vaddr = ringbuf_map(rb, nr_data);
+	if (!rb->vaddr)
+		goto err;
+
+	spin_lock_init(&rb->lock);
+	init_waitqueue_head(&rb->waitq);
+	init_irq_work(&rb->work, ringbuf_notify);
+	rb->mask = data_size - 1;
+	rb->consumer_pos = rb->vaddr;
+	rb->producer_pos = rb->vaddr + PAGE_SIZE;
+	rb->data = rb->vaddr + RINGBUF_POS_PAGES * PAGE_SIZE;
+	return rb;
+
+err:
+	ringbuf_free(rb);
+	return NULL;
+}
+
+long ringbuf_ioctl_create(void __user *uarg)
+{
+	struct ringbuf_create req;
+	struct ringbuf *rb;
+	int err, fd;
+
+	err = arena_uarg_in(&req, uarg, RINGBUF_CREATE_SIZE_VER0);
+	if (err)
+		return err;
+	if (req.flags || !req.data_size || !is_power_of_2(req.data_size) ||
+	    !PAGE_ALIGNED(req.data_size))
+		return -EINVAL;
+	if (req.data_size > RINGBUF_MAX_DATA_SZ)
+		return -E2BIG;
+
+	rb = ringbuf_alloc(req.data_size);
+	if (!rb)
+		return -ENOMEM;
+	fd = arena_objfs_getfd("ringbuf", &ringbuf_fops, rb);
+	if (fd < 0)
+		ringbuf_free(rb);
+	return fd;
+}

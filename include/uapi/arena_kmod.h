@@ -32,6 +32,7 @@
 
 /* Feature bits in arena_version.features: one per object type or ability. */
 #define ARENA_FEATURE_ARENA	(1ULL << 0)	/* ARENA_IOC_CREATE and arena fds */
+#define ARENA_FEATURE_RINGBUF	(1ULL << 1)	/* RINGBUF_IOC_CREATE and ring fds */
 
 /*
  * ARENA_IOC_VERSION: which ABI the module speaks.
@@ -117,5 +118,91 @@ struct arena_pages {
 
 #define ARENA_IOC_ALLOC_PAGES	_IO(ARENA_IOC_MAGIC, 0x11)
 #define ARENA_IOC_FREE_PAGES	_IO(ARENA_IOC_MAGIC, 0x12)
+
+/*
+ * Ring buffers: multi-producer, single-consumer, with the memory layout of
+ * Linux's BPF ring buffer (BPF_MAP_TYPE_RINGBUF), so that a consumer
+ * written for that works on ours unchanged.  mmap of a ring fd:
+ *
+ *	offset 0		consumer position (unsigned long), the only
+ *				page that may be mapped writable
+ *	offset page_size	producer position (unsigned long), read-only
+ *	offset 2 * page_size	the data area, mapped twice in a row,
+ *				read-only, so that no record wraps
+ *
+ * Both positions only grow; position p is at data offset p & (data_size-1).
+ * Each record starts with a struct ringbuf_hdr and is padded to 8 bytes.
+ */
+
+#define RINGBUF_BUSY_BIT	(1U << 31)	/* reserved, not committed yet */
+#define RINGBUF_DISCARD_BIT	(1U << 30)	/* committed as discarded: skip */
+#define RINGBUF_HDR_SZ		8
+
+struct ringbuf_hdr {
+	__u32 len;	/* record length without the header, | the bits above */
+	__u32 pg_off;	/* the header's page within the data area */
+};
+
+/*
+ * RINGBUF_IOC_CREATE on /dev/arena: a new ring, returned as a file
+ * descriptor (close-on-exec), the return value of the ioctl.
+ */
+struct ringbuf_create {
+	__u32 size;
+	__u32 flags;		/* must be 0 */
+	__u64 data_size;	/* a power of 2, a page multiple, up to 2 GiB */
+};
+
+#define RINGBUF_CREATE_SIZE_VER0	16
+
+#define RINGBUF_IOC_CREATE	_IO(ARENA_IOC_MAGIC, 0x02)
+
+/* Wake-up policy of a commit, as BPF_RB_NO_WAKEUP / BPF_RB_FORCE_WAKEUP. */
+#define RINGBUF_NO_WAKEUP	(1U << 0)	/* never wake the consumer */
+#define RINGBUF_FORCE_WAKEUP	(1U << 1)	/* always wake it */
+
+/* One record of a RINGBUF_IOC_OUTPUT batch. */
+struct ringbuf_record {
+	__u64 data;		/* user address of the record's bytes */
+	__u32 len;
+	__u32 reserved;		/* must be 0 */
+};
+
+/*
+ * RINGBUF_IOC_OUTPUT on a ring fd: appends records from user memory, in
+ * order, as a program's bpf_ringbuf_output() would.  Without a wake-up
+ * flag the consumer is woken if it had caught up with the first record.
+ * Out: nr_written, the records appended; the ioctl fails with EAGAIN only
+ * when not even the first fits, so a partial batch is a success.
+ */
+struct ringbuf_output {
+	__u32 size;
+	__u32 flags;		/* RINGBUF_NO_WAKEUP | RINGBUF_FORCE_WAKEUP */
+	__u64 records;		/* user address of struct ringbuf_record[] */
+	__u32 nr_records;	/* 1 .. RINGBUF_OUTPUT_MAX */
+	__u32 nr_written;	/* out */
+};
+
+#define RINGBUF_OUTPUT_SIZE_VER0	24
+#define RINGBUF_OUTPUT_MAX		1024
+
+#define RINGBUF_IOC_OUTPUT	_IO(ARENA_IOC_MAGIC, 0x20)
+
+/*
+ * RINGBUF_IOC_QUERY on a ring fd: what bpf_ringbuf_query() reports.  In:
+ * size, flags (must be 0).  The positions are a snapshot.
+ */
+struct ringbuf_info {
+	__u32 size;
+	__u32 flags;
+	__u64 data_size;
+	__u64 consumer_pos;
+	__u64 producer_pos;
+	__u64 avail_data;	/* producer_pos - consumer_pos */
+};
+
+#define RINGBUF_INFO_SIZE_VER0		40
+
+#define RINGBUF_IOC_QUERY	_IO(ARENA_IOC_MAGIC, 0x21)
 
 #endif /* _UAPI_ARENA_KMOD_H */

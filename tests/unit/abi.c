@@ -46,12 +46,49 @@
 	X(T, nr_pages, 16)		\
 	X(T, node, 20)
 
-/* (structure, its first published size, its members) */
+#define RINGBUF_HDR_MEMBERS(X, T)	\
+	X(T, len, 0)			\
+	X(T, pg_off, 4)
+
+#define RINGBUF_CREATE_MEMBERS(X, T)	\
+	X(T, size, 0)			\
+	X(T, flags, 4)			\
+	X(T, data_size, 8)
+
+#define RINGBUF_RECORD_MEMBERS(X, T)	\
+	X(T, data, 0)			\
+	X(T, len, 8)			\
+	X(T, reserved, 12)
+
+#define RINGBUF_OUTPUT_MEMBERS(X, T)	\
+	X(T, size, 0)			\
+	X(T, flags, 4)			\
+	X(T, records, 8)		\
+	X(T, nr_records, 16)		\
+	X(T, nr_written, 20)
+
+#define RINGBUF_INFO_MEMBERS(X, T)	\
+	X(T, size, 0)			\
+	X(T, flags, 4)			\
+	X(T, data_size, 8)		\
+	X(T, consumer_pos, 16)		\
+	X(T, producer_pos, 24)		\
+	X(T, avail_data, 32)
+
+/*
+ * (structure, its first published size, its members).  The record header
+ * and the batch element are not extensible: their sizes are fixed.
+ */
 #define ABI_STRUCTS(X)							\
 	X(arena_version, ARENA_VERSION_SIZE_VER0, ARENA_VERSION_MEMBERS)	\
 	X(arena_create, ARENA_CREATE_SIZE_VER0, ARENA_CREATE_MEMBERS)	\
 	X(arena_info, ARENA_INFO_SIZE_VER0, ARENA_INFO_MEMBERS)		\
-	X(arena_pages, ARENA_PAGES_SIZE_VER0, ARENA_PAGES_MEMBERS)
+	X(arena_pages, ARENA_PAGES_SIZE_VER0, ARENA_PAGES_MEMBERS)	\
+	X(ringbuf_hdr, RINGBUF_HDR_SZ, RINGBUF_HDR_MEMBERS)		\
+	X(ringbuf_create, RINGBUF_CREATE_SIZE_VER0, RINGBUF_CREATE_MEMBERS)	\
+	X(ringbuf_record, 16, RINGBUF_RECORD_MEMBERS)			\
+	X(ringbuf_output, RINGBUF_OUTPUT_SIZE_VER0, RINGBUF_OUTPUT_MEMBERS)	\
+	X(ringbuf_info, RINGBUF_INFO_SIZE_VER0, RINGBUF_INFO_MEMBERS)
 
 /*
  * Members that carry a user address, as (struct, member): each must be a
@@ -60,7 +97,9 @@
 #define ARENA_POINTER_MEMBERS(X)	\
 	X(arena_create, user_addr)	\
 	X(arena_info, user_addr)	\
-	X(arena_pages, addr)
+	X(arena_pages, addr)		\
+	X(ringbuf_record, data)		\
+	X(ringbuf_output, records)
 
 /* Every command with its number. */
 #define ARENA_COMMANDS(X)			\
@@ -68,7 +107,10 @@
 	X(ARENA_IOC_CREATE, 0x01)		\
 	X(ARENA_IOC_INFO, 0x10)			\
 	X(ARENA_IOC_ALLOC_PAGES, 0x11)		\
-	X(ARENA_IOC_FREE_PAGES, 0x12)
+	X(ARENA_IOC_FREE_PAGES, 0x12)		\
+	X(RINGBUF_IOC_CREATE, 0x02)		\
+	X(RINGBUF_IOC_OUTPUT, 0x20)		\
+	X(RINGBUF_IOC_QUERY, 0x21)
 
 #define MEMBER_SIZE(TYPE, MEMBER)	sizeof(((TYPE *)0)->MEMBER)
 
