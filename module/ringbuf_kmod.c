@@ -31,6 +31,11 @@
  * reservation overwrite that record, hence pending_pos, the oldest record
  * that may still be busy (the kernel learned this the hard way: see
  * "bpf: Fix overrunning reservations in ringbuf").
+ *
+ * Overwrite mode (RINGBUF_F_OVERWRITE, BPF_F_RB_OVERWRITE in the newest
+ * kernels) ignores the consumer for room: a reservation that does not fit
+ * drops the oldest committed records, publishing the overwrite position
+ * past them before reusing their bytes.
  */
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -56,11 +61,13 @@
 #define RINGBUF_MAX_RECORD_SZ	(UINT_MAX / 4)
 
 struct ringbuf {
-	spinlock_t lock;		/* producer_pos, pending_pos */
+	spinlock_t lock;		/* producer_pos, pending/overwrite_pos */
 	unsigned long pending_pos;	/* oldest record that may be busy */
 	unsigned long mask;		/* data size - 1 */
+	u32 flags;			/* RINGBUF_F_* */
 	unsigned long *consumer_pos;	/* first page of vaddr */
 	unsigned long *producer_pos;	/* second page */
+	unsigned long *overwrite_pos;	/* next to producer_pos */
 	void *data;			/* then the data area, twice */
 	void *vaddr;
 	wait_queue_head_t waitq;
@@ -74,12 +81,25 @@ static unsigned long ringbuf_size(const struct ringbuf *rb)
 	return rb->mask + 1;
 }
 
-static unsigned long ringbuf_avail(const struct ringbuf *rb)
+/* Where the consumer really is: records behind the overwrite position are gone. */
+static unsigned long ringbuf_read_pos(const struct ringbuf *rb)
 {
 	unsigned long cons = smp_load_acquire(rb->consumer_pos);
-	unsigned long prod = smp_load_acquire(rb->producer_pos);
+	unsigned long over = smp_load_acquire(rb->overwrite_pos);
 
-	return prod - cons;
+	return (long)(over - cons) > 0 ? over : cons;
+}
+
+static unsigned long ringbuf_avail(const struct ringbuf *rb)
+{
+	return smp_load_acquire(rb->producer_pos) - ringbuf_read_pos(rb);
+}
+
+/* The length a record takes in the ring, its header and padding included. */
+static unsigned long ringbuf_rec_size(u32 len)
+{
+	return round_up((len & ~(RINGBUF_BUSY_BIT | RINGBUF_DISCARD_BIT)) +
+			RINGBUF_HDR_SZ, 8);
 }
 
 static void ringbuf_notify(struct irq_work *work)
@@ -104,10 +124,30 @@ static unsigned long ringbuf_pending_pos(struct ringbuf *rb, unsigned long prod_
 		len = READ_ONCE(hdr->len);
 		if (len & RINGBUF_BUSY_BIT)
 			break;
-		pos += round_up((len & ~RINGBUF_DISCARD_BIT) + RINGBUF_HDR_SZ, 8);
+		pos += ringbuf_rec_size(len);
 	}
 	rb->pending_pos = pos;
 	return pos;
+}
+
+/*
+ * Overwrite mode: drops the oldest records until one ending at new_pos
+ * fits.  All of them are committed: the caller checked that new_pos stays
+ * within a ring's length of the oldest record that may be busy.  The new
+ * overwrite position is published before any of their bytes change.
+ */
+static void ringbuf_drop_oldest(struct ringbuf *rb, unsigned long new_pos)
+{
+	unsigned long pos = *rb->overwrite_pos;
+	struct ringbuf_hdr *hdr;
+
+	if (new_pos - pos <= rb->mask)
+		return;
+	while (new_pos - pos > rb->mask) {
+		hdr = rb->data + (pos & rb->mask);
+		pos += ringbuf_rec_size(READ_ONCE(hdr->len));
+	}
+	smp_store_release(rb->overwrite_pos, pos);
 }
 
 void *ringbuf_reserve(struct ringbuf *rb, u64 size)
@@ -136,11 +176,17 @@ void *ringbuf_reserve(struct ringbuf *rb, u64 size)
 	prod_pos = *rb->producer_pos;
 	new_prod_pos = prod_pos + len;
 	pend_pos = ringbuf_pending_pos(rb, prod_pos);
-	/* At most size - 1 ahead of the consumer and of any busy record. */
-	if (new_prod_pos - cons_pos > rb->mask || new_prod_pos - pend_pos > rb->mask) {
+	/*
+	 * At most size - 1 ahead of any busy record, and of the consumer
+	 * unless old records may go.
+	 */
+	if (new_prod_pos - pend_pos > rb->mask ||
+	    (!(rb->flags & RINGBUF_F_OVERWRITE) && new_prod_pos - cons_pos > rb->mask)) {
 		spin_unlock_irqrestore(&rb->lock, flags);
 		return NULL;
 	}
+	if (rb->flags & RINGBUF_F_OVERWRITE)
+		ringbuf_drop_oldest(rb, new_prod_pos);
 	hdr = rb->data + (prod_pos & rb->mask);
 	hdr->len = size | RINGBUF_BUSY_BIT;
 	hdr->pg_off = (prod_pos & rb->mask) >> PAGE_SHIFT;
@@ -258,10 +304,12 @@ static long ringbuf_ioctl_query(struct ringbuf *rb, void __user *uarg)
 	if (info.flags)
 		return -EINVAL;
 
+	info.flags = rb->flags;
 	info.data_size = ringbuf_size(rb);
 	info.consumer_pos = smp_load_acquire(rb->consumer_pos);
+	info.overwrite_pos = smp_load_acquire(rb->overwrite_pos);
 	info.producer_pos = smp_load_acquire(rb->producer_pos);
-	info.avail_data = info.producer_pos - info.consumer_pos;
+	info.avail_data = info.producer_pos - ringbuf_read_pos(rb);
 	return arena_uarg_out(uarg, &info);
 }
 
@@ -359,7 +407,7 @@ static void *ringbuf_map(struct ringbuf *rb, unsigned long nr_data)
 	return vaddr;
 }
 
-static struct ringbuf *ringbuf_alloc(u64 data_size)
+static struct ringbuf *ringbuf_alloc(u64 data_size, u32 flags)
 {
 	unsigned long i, nr_data = data_size >> PAGE_SHIFT;
 	struct ringbuf *rb;
@@ -385,8 +433,10 @@ static struct ringbuf *ringbuf_alloc(u64 data_size)
 	init_waitqueue_head(&rb->waitq);
 	init_irq_work(&rb->work, ringbuf_notify);
 	rb->mask = data_size - 1;
+	rb->flags = flags;
 	rb->consumer_pos = rb->vaddr;
 	rb->producer_pos = rb->vaddr + PAGE_SIZE;
+	rb->overwrite_pos = rb->producer_pos + 1;
 	rb->data = rb->vaddr + RINGBUF_POS_PAGES * PAGE_SIZE;
 	return rb;
 
@@ -404,13 +454,13 @@ long ringbuf_ioctl_create(void __user *uarg)
 	err = arena_uarg_in(&req, uarg, RINGBUF_CREATE_SIZE_VER0);
 	if (err)
 		return err;
-	if (req.flags || !req.data_size || !is_power_of_2(req.data_size) ||
+	if (req.flags & ~RINGBUF_F_OVERWRITE || !req.data_size || !is_power_of_2(req.data_size) ||
 	    !PAGE_ALIGNED(req.data_size))
 		return -EINVAL;
 	if (req.data_size > RINGBUF_MAX_DATA_SZ)
 		return -E2BIG;
 
-	rb = ringbuf_alloc(req.data_size);
+	rb = ringbuf_alloc(req.data_size, req.flags);
 	if (!rb)
 		return -ENOMEM;
 	fd = arena_objfs_getfd("ringbuf", &ringbuf_fops, rb);

@@ -132,6 +132,14 @@ struct arena_pages {
  *
  * Both positions only grow; position p is at data offset p & (data_size-1).
  * Each record starts with a struct ringbuf_hdr and is padded to 8 bytes.
+ *
+ * With RINGBUF_F_OVERWRITE the producer page also holds, at offset 8, the
+ * overwrite position (unsigned long): when the ring is full a producer
+ * drops the oldest committed records instead of failing, moving the
+ * overwrite position past them first; a consumer behind it has lost the
+ * records in between and resumes there, and one that read a record must
+ * check afterwards that the overwrite position did not pass the record
+ * meanwhile (else what it read may be torn).
  */
 
 #define RINGBUF_BUSY_BIT	(1U << 31)	/* reserved, not committed yet */
@@ -147,9 +155,12 @@ struct ringbuf_hdr {
  * RINGBUF_IOC_CREATE on /dev/arena: a new ring, returned as a file
  * descriptor (close-on-exec), the return value of the ioctl.
  */
+/* When full, drop the oldest records rather than the newest. */
+#define RINGBUF_F_OVERWRITE	(1U << 0)
+
 struct ringbuf_create {
 	__u32 size;
-	__u32 flags;		/* must be 0 */
+	__u32 flags;		/* RINGBUF_F_* */
 	__u64 data_size;	/* a power of 2, a page multiple, up to 2 GiB */
 };
 
@@ -194,14 +205,15 @@ struct ringbuf_output {
  */
 struct ringbuf_info {
 	__u32 size;
-	__u32 flags;
+	__u32 flags;		/* out: the ring's RINGBUF_F_* */
 	__u64 data_size;
 	__u64 consumer_pos;
 	__u64 producer_pos;
-	__u64 avail_data;	/* producer_pos - consumer_pos */
+	__u64 avail_data;	/* producer_pos - the later of the other two */
+	__u64 overwrite_pos;	/* 0 unless RINGBUF_F_OVERWRITE */
 };
 
-#define RINGBUF_INFO_SIZE_VER0		40
+#define RINGBUF_INFO_SIZE_VER0		48
 
 #define RINGBUF_IOC_QUERY	_IO(ARENA_IOC_MAGIC, 0x21)
 

@@ -73,7 +73,8 @@
 	X(T, data_size, 8)		\
 	X(T, consumer_pos, 16)		\
 	X(T, producer_pos, 24)		\
-	X(T, avail_data, 32)
+	X(T, avail_data, 32)		\
+	X(T, overwrite_pos, 40)
 
 /*
  * (structure, its first published size, its members).  The record header
