@@ -21,6 +21,7 @@
  * the view lives.
  */
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/pgtable.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -68,20 +69,31 @@ static unsigned long arena_kview_slice(const struct arena_kview *kv,
 	return (addr - kv->slices_base) >> PMD_SHIFT;
 }
 
+static unsigned long arena_kview_slice_addr(const struct arena_kview *kv,
+					    unsigned long slice)
+{
+	return kv->slices_base + slice * PMD_SIZE;
+}
+
 /* Whether a slice lies wholly inside the view, its PTE page ours alone. */
 static bool arena_kview_slice_is_ours(const struct arena_kview *kv,
 				      unsigned long slice)
 {
-	unsigned long addr = kv->slices_base + slice * PMD_SIZE;
+	unsigned long addr = arena_kview_slice_addr(kv, slice);
 
 	return addr >= (unsigned long)kv->base &&
 	       addr + PMD_SIZE <= arena_kview_end(kv);
 }
 
+static pmd_t *arena_kview_pmd(const struct arena_kview *kv, unsigned long addr)
+{
+	return kv->pmd_tables[(addr - kv->tables_base) >> PUD_SHIFT] + pmd_index(addr);
+}
+
 /* The PTE for a kernel address of the view, NULL if its slice has none. */
 static pte_t *arena_kview_pte(const struct arena_kview *kv, unsigned long addr)
 {
-	pmd_t *pmd = kv->pmds[arena_kview_slice(kv, addr)];
+	pmd_t *pmd = arena_kview_pmd(kv, addr);
 
 	if (pmd_none(READ_ONCE(*pmd)))
 		return NULL;
@@ -90,55 +102,101 @@ static pte_t *arena_kview_pte(const struct arena_kview *kv, unsigned long addr)
 
 /*
  * Empties the PMD entries of the slices that are ours and frees their PTE
- * pages once no CPU can walk them any more.
+ * pages once no CPU can walk them any more.  The pages are no longer page
+ * tables once unlinked, so their lru can hold them until then.
  */
-static int arena_kview_drop_tables(struct arena_kview *kv)
+static void arena_kview_drop_tables(struct arena_kview *kv)
 {
-	unsigned long i, n = 0;
-	pte_t **tables;
+	struct page *page, *tmp;
+	LIST_HEAD(tables);
+	unsigned long i;
 
-	tables = kvcalloc(kv->nr_slices, sizeof(*tables), GFP_KERNEL);
-	if (!tables)
-		return -ENOMEM;
 	for (i = 0; i < kv->nr_slices; i++) {
-		pmd_t *pmd = kv->pmds[i];
+		pmd_t *pmd = arena_kview_pmd(kv, arena_kview_slice_addr(kv, i));
 
 		if (!arena_kview_slice_is_ours(kv, i) || pmd_none(*pmd))
 			continue;
-		tables[n++] = (pte_t *)pmd_page_vaddr(*pmd);
+		list_add(&virt_to_page(pmd_page_vaddr(*pmd))->lru, &tables);
 		pmd_clear(pmd);
 	}
+	if (list_empty(&tables))
+		return;
 	arena_arch_flush_tlb_kernel_tables();
-	while (n--)
-		free_page((unsigned long)tables[n]);
-	kvfree(tables);
-	return 0;
+	list_for_each_entry_safe(page, tmp, &tables, lru) {
+		list_del(&page->lru);
+		__free_page(page);
+	}
 }
 
-/* Finds the PMD entry of each slice, then keeps page tables only at the ends. */
+/* Finds the PMD tables of the range, then keeps PTE pages only at its ends. */
 static int arena_kview_take(struct arena_kview *kv)
 {
 	unsigned long addr = (unsigned long)kv->base;
-	unsigned long end = arena_kview_end(kv), i;
+	unsigned long end = arena_kview_end(kv), region;
+	pmd_t *pmd;
+	int i = 0;
 
-	kv->pmds = kvcalloc(kv->nr_slices, sizeof(*kv->pmds), GFP_KERNEL);
-	if (!kv->pmds)
-		return -ENOMEM;
-	for (i = 0; i < kv->nr_slices; i++) {
-		unsigned long slice = kv->slices_base + i * PMD_SIZE;
-
-		kv->pmds[i] = arena_kview_walk(max(slice, addr));
-		if (WARN_ON_ONCE(!kv->pmds[i]))
+	BUILD_BUG_ON(ARENA_KVIEW_SIZE / PUD_SIZE + 2 > ARENA_KVIEW_PMD_TABLES);
+	for (region = kv->tables_base; region < end; region += PUD_SIZE) {
+		pmd = arena_kview_walk(max(region, addr));
+		if (WARN_ON_ONCE(!pmd))
 			return -EFAULT;
+		kv->pmd_tables[i++] = pmd - pmd_index(max(region, addr));
 	}
 	for (; addr < end; addr += PAGE_SIZE)
 		if (!arena_kview_slice_is_ours(kv, arena_kview_slice(kv, addr)))
 			set_pte(arena_kview_pte(kv, addr), __pte(0));
 	/* Also flushes the dummy page's translations at the ends. */
-	return arena_kview_drop_tables(kv);
+	arena_kview_drop_tables(kv);
+	return 0;
 }
 
-int arena_kview_create(struct arena_kview *kv)
+/*
+ * Building a view costs a 4 GiB vm_map_ram(): 16 MiB for a moment and, under
+ * QEMU, a tenth of a second.  An emptied view costs a few pages, so
+ * destroyed views wait here for the next arena.
+ */
+#define ARENA_KVIEW_IDLE_MAX	8
+
+static DEFINE_MUTEX(arena_kview_idle_lock);
+static struct arena_kview arena_kview_idle[ARENA_KVIEW_IDLE_MAX];
+static int arena_kview_nr_idle;
+
+static bool arena_kview_reuse(struct arena_kview *kv)
+{
+	bool found = false;
+
+	mutex_lock(&arena_kview_idle_lock);
+	if (arena_kview_nr_idle) {
+		*kv = arena_kview_idle[--arena_kview_nr_idle];
+		found = true;
+	}
+	mutex_unlock(&arena_kview_idle_lock);
+	return found;
+}
+
+static bool arena_kview_keep(const struct arena_kview *kv)
+{
+	bool kept = false;
+
+	mutex_lock(&arena_kview_idle_lock);
+	if (arena_kview_nr_idle < ARENA_KVIEW_IDLE_MAX) {
+		arena_kview_idle[arena_kview_nr_idle++] = *kv;
+		kept = true;
+	}
+	mutex_unlock(&arena_kview_idle_lock);
+	return kept;
+}
+
+/* At unload, when no arena is left. */
+void arena_kview_exit(void)
+{
+	while (arena_kview_nr_idle)
+		vm_unmap_ram(arena_kview_idle[--arena_kview_nr_idle].base,
+			     ARENA_KVIEW_PAGES);
+}
+
+static int arena_kview_build(struct arena_kview *kv)
 {
 	struct page **pages, *dummy;
 	unsigned long i;
@@ -161,10 +219,9 @@ int arena_kview_create(struct arena_kview *kv)
 	kv->slices_base = ALIGN_DOWN((unsigned long)kv->base, PMD_SIZE);
 	kv->nr_slices = (ALIGN(arena_kview_end(kv), PMD_SIZE) - kv->slices_base) >>
 			PMD_SHIFT;
-	kv->pmds = NULL;
+	kv->tables_base = ALIGN_DOWN((unsigned long)kv->base, PUD_SIZE);
 	err = arena_kview_take(kv);
 	if (err) {
-		kvfree(kv->pmds);
 		vm_unmap_ram(kv->base, ARENA_KVIEW_PAGES);
 		/* vm_unmap_ram() flushes lazily: the dummy may still be in a TLB. */
 		vm_unmap_aliases();
@@ -175,16 +232,20 @@ out_dummy:
 	return err;
 }
 
+int arena_kview_create(struct arena_kview *kv)
+{
+	return arena_kview_reuse(kv) ? 0 : arena_kview_build(kv);
+}
+
 /*
- * Every page must have been cleared and flushed already.  The PTE pages go
- * back too; should that fail for want of memory, vm_unmap_ram() leaves
- * them in the kernel's tables, where the range's next user finds them.
+ * Every page must have been cleared and flushed already.  What is left is
+ * empty: no PTE page inside, no entry at the ends, nothing in a TLB.
  */
 void arena_kview_destroy(struct arena_kview *kv)
 {
 	arena_kview_drop_tables(kv);
-	vm_unmap_ram(kv->base, ARENA_KVIEW_PAGES);
-	kvfree(kv->pmds);
+	if (!arena_kview_keep(kv))
+		vm_unmap_ram(kv->base, ARENA_KVIEW_PAGES);
 }
 
 /* Gives every slice of [off, off + len) a PTE page, so that insert cannot fail. */
@@ -195,7 +256,7 @@ int arena_kview_prepare(struct arena_kview *kv, u32 off, u64 len, gfp_t gfp)
 	pmd_t *pmd;
 
 	for (; addr < end; addr = ALIGN_DOWN(addr, PMD_SIZE) + PMD_SIZE) {
-		pmd = kv->pmds[arena_kview_slice(kv, addr)];
+		pmd = arena_kview_pmd(kv, addr);
 		if (!pmd_none(*pmd))
 			continue;
 		table = (pte_t *)get_zeroed_page(gfp);
@@ -233,4 +294,15 @@ void arena_kview_clear(struct arena_kview *kv, u32 off)
 void arena_kview_flush(struct arena_kview *kv, u32 off, u64 len)
 {
 	arena_arch_flush_tlb_kernel(kv->start + off, kv->start + off + len);
+}
+
+/* PTE pages of the slices wholly inside the view: what its pages cost in tables. */
+unsigned long arena_kview_nr_tables(const struct arena_kview *kv)
+{
+	unsigned long i, n = 0;
+
+	for (i = 0; i < kv->nr_slices; i++)
+		n += arena_kview_slice_is_ours(kv, i) &&
+		     !pmd_none(*arena_kview_pmd(kv, arena_kview_slice_addr(kv, i)));
+	return n;
 }

@@ -19,13 +19,20 @@ static int __init arena_kmod_init(void)
 		return err;
 	err = arena_selftests_run();
 	if (err)
-		return err;
+		goto err_kview;
 	err = arena_objfs_init();
 	if (err)
-		return err;
+		goto err_kview;
 	err = arena_device_register();
 	if (err)
-		arena_objfs_exit();
+		goto err_objfs;
+	return 0;
+
+err_objfs:
+	arena_objfs_exit();
+err_kview:
+	/* The self-tests leave idle kernel views behind. */
+	arena_kview_exit();
 	return err;
 }
 
@@ -33,6 +40,7 @@ static void __exit arena_kmod_exit(void)
 {
 	arena_device_unregister();
 	arena_objfs_exit();
+	arena_kview_exit();
 }
 
 module_init(arena_kmod_init);

@@ -85,16 +85,6 @@ static bool kview_insert_clear(struct arena_kview *kv, u32 off)
 	return ok;
 }
 
-/* Slices wholly inside the view that have a PTE page. */
-static unsigned long kview_tables(const struct arena_kview *kv)
-{
-	unsigned long i, n = 0;
-
-	for (i = 1; i + 1 < kv->nr_slices; i++)
-		n += !pmd_none(*kv->pmds[i]);
-	return n;
-}
-
 /*
  * Page tables only where pages are: none inside the range at first, one
  * more for a page in a new slice, none for a second page in that slice.
@@ -107,9 +97,9 @@ static bool kview_tables_follow_pages(struct arena_kview *kv)
 
 	if (!page)
 		return false;
-	ok = kview_tables(kv) == 0;
+	ok = arena_kview_nr_tables(kv) == 0;
 	ok &= !arena_kview_prepare(kv, off, 2 * PAGE_SIZE, GFP_KERNEL);
-	ok &= kview_tables(kv) == 1;
+	ok &= arena_kview_nr_tables(kv) == 1;
 	ok &= !arena_kview_page(kv, off) && kview_faults_at(kv, off);
 	arena_kview_insert(kv, off, page);
 	ok &= arena_kview_page(kv, off) == page && !kview_faults_at(kv, off);
