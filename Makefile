@@ -5,6 +5,7 @@
 #   make check [KERNELS="6.1-amd64 ..."]	unit tests + VM suite on each kernel
 #   make vm-test KERNEL=6.1-amd64 [EXTRA=/abs/a,/abs/b]	one VM run, extra tests
 #   make demo			boot Debian's 6.1 in QEMU and show the device at work
+#   make bench [BENCH_KERNEL=6.12-amd64]	ours against the kernel's BPF arena, in QEMU
 #   make deps			install the Debian packages all this needs (root)
 #   make kernels		fetch the test kernels into .cache/ (done on demand)
 #
@@ -14,6 +15,7 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 BUILD ?= $(CURDIR)/build
 KERNELS ?= 6.1-amd64 6.12-amd64 6.1-arm64 6.12-arm64
 KERNEL ?= 6.1-amd64
+BENCH_KERNEL ?= $(if $(filter arm64,$(ARCH)),6.12-arm64,6.12-amd64)
 
 # User space follows the kernel build's ARCH/CROSS_COMPILE, into its own
 # output directory.
@@ -49,6 +51,9 @@ vm-test: deps-present
 demo: deps-present
 	ARENA_BUILD=$(BUILD) scripts/demo.sh $(KERNEL)
 
+bench: deps-present
+	ARENA_BUILD=$(BUILD) bench/run.sh $(BENCH_KERNEL)
+
 kernels: deps-present
 	scripts/fetch-kernels.sh $(KERNELS)
 
@@ -63,5 +68,5 @@ clean:
 	rm -rf $(BUILD)
 	if [ -d $(KDIR) ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 
-.PHONY: all module userspace install modules_install check vm-test demo \
+.PHONY: all module userspace install modules_install check vm-test demo bench \
 	kernels deps deps-present clean
