@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /*
- * What the library's files share and do not export: the message macros
- * and the options-structure checks.
+ * What the library's files share and do not export: the message macros,
+ * the options-structure checks, and the ring buffer's record walk.
  */
 #ifndef LIBARENA_INTERNAL_H
 #define LIBARENA_INTERNAL_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "libarena.h"
 
@@ -73,5 +74,27 @@ static inline bool libarena_opts_valid(const void *opts, size_t known_sz,
 	((opts) && (opts)->sz >= offsetofend(__typeof__(*(opts)), FIELD))
 #define LIBARENA_OPTS_GET(opts, FIELD, fallback)				\
 	(LIBARENA_OPTS_HAS(opts, FIELD) ? (opts)->FIELD : (fallback))
+
+/*
+ * A ring as the consumer sees it, mapped or built in plain memory: the
+ * consumer position it may write, the producer position, and the data
+ * area of mask + 1 bytes followed by the same bytes again.
+ */
+struct ringbuf_image {
+	unsigned long *consumer_pos;
+	const unsigned long *producer_pos;
+	void *data;
+	unsigned long mask;
+};
+
+/*
+ * Hands up to n committed records (n > 0) to sample_cb, in order, skipping
+ * discarded ones and stopping at the first busy one, and moves the
+ * consumer position past each: the number handed, or a negative return of
+ * sample_cb (its record consumed too).
+ */
+LIBARENA_INTERNAL
+int64_t ringbuf_image_consume(const struct ringbuf_image *img, size_t n,
+			      arena_ring_buffer_sample_fn sample_cb, void *ctx);
 
 #endif /* LIBARENA_INTERNAL_H */

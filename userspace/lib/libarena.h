@@ -74,6 +74,103 @@ int arena_dev__fd(const struct arena_dev *dev);
 /* What ARENA_IOC_VERSION answered when the device was opened. */
 int arena_dev__version(const struct arena_dev *dev, struct arena_version *ver);
 
+/*
+ * Ring buffers, with the memory layout of Linux's BPF ring buffer (see
+ * arena_kmod.h).  Naming: a ring is made by the device, so its constructor
+ * is a verb of struct arena_dev, as arena_dev__open() is; the producer
+ * helper takes the ring's fd (there is no library object for a ring), and
+ * is arena_ringbuf__* rather than ringbuf__*: every symbol of this library
+ * starts with arena_ or libarena_, so that none can clash with libbpf's or
+ * another library's in one program.
+ */
+
+/*
+ * Creates a ring of data_size bytes (a power of 2 and a multiple of the
+ * page size, up to 2 GiB) with RINGBUF_IOC_CREATE.  On success *fdp is its
+ * file descriptor (close-on-exec), the caller's to close; on failure *fdp
+ * is -1 and the result is a negative errno: -EINVAL for bad arguments or
+ * size, -E2BIG for a size over the module's limit, -EOPNOTSUPP if the
+ * module announced no ARENA_FEATURE_RINGBUF, or what the ioctl failed with.
+ */
+int arena_dev__ringbuf_create(struct arena_dev *dev, __u64 data_size, int *fdp);
+
+/*
+ * Appends one record of len bytes to the ring behind ring_fd, as a BPF
+ * program's bpf_ringbuf_output() would (RINGBUF_IOC_OUTPUT).  flags:
+ * RINGBUF_NO_WAKEUP, RINGBUF_FORCE_WAKEUP or 0.  Returns 0, -EAGAIN when
+ * the ring is too full now, -E2BIG for a record that could never fit, or
+ * another negative errno.  Prints nothing: it is a producer's hot path.
+ */
+int arena_ringbuf__output(int ring_fd, const void *data, __u32 len, __u32 flags);
+
+/*
+ * The consumer: libbpf's struct ring_buffer (ring_buffer__new() and the
+ * rest), under names of our own so that a program can link both
+ * libraries.  Its functions behave as libbpf's do, and it reads both the
+ * rings of /dev/arena and the kernel's BPF_MAP_TYPE_RINGBUF maps (for
+ * those it asks bpf(BPF_OBJ_GET_INFO_BY_FD) for the size), several of
+ * them through one epoll fd.  Not thread-safe: one thread consumes.
+ */
+struct arena_ring_buffer;
+
+/*
+ * Called for each record, in order, with data pointing into the read-only
+ * mapping (size bytes; valid only during the call).  A negative return
+ * stops the consumption, after this record, and is what the consuming
+ * call returns; 0 or a positive value goes on, as in libbpf.
+ */
+typedef int (*arena_ring_buffer_sample_fn)(void *ctx, void *data, size_t size);
+
+struct arena_ring_buffer_opts {
+	/* sizeof(struct arena_ring_buffer_opts) as the caller was compiled */
+	size_t sz;
+	size_t :0;
+};
+
+/*
+ * A consumer of the ring (or BPF ring buffer map) behind map_fd, which
+ * stays the caller's; opts may be NULL.  As libbpf 1.x does for
+ * constructors, returns NULL with errno set on failure: EINVAL for bad
+ * arguments or a file descriptor that is neither kind of ring, EOPNOTSUPP
+ * for a ring made with RINGBUF_F_OVERWRITE (a walk that ignores the
+ * overwrite position would hand out torn records), or what a system call
+ * failed with.
+ */
+struct arena_ring_buffer *
+arena_ring_buffer__new(int map_fd, arena_ring_buffer_sample_fn sample_cb,
+		       void *ctx, const struct arena_ring_buffer_opts *opts);
+
+/*
+ * Adds another ring, with its own callback, to rb: 0 or a negative errno
+ * (rb is unchanged on failure).  The int-returning consumer functions also
+ * set errno to what they return, as libbpf 1.x does.
+ */
+int arena_ring_buffer__add(struct arena_ring_buffer *rb, int map_fd,
+			   arena_ring_buffer_sample_fn sample_cb, void *ctx);
+
+/*
+ * Waits up to timeout_ms (-1: forever) for a ring to have records and
+ * consumes those rings: the number of records handed to callbacks (at
+ * most INT_MAX), a callback's negative return, or a negative errno
+ * (-EINTR included).
+ */
+int arena_ring_buffer__poll(struct arena_ring_buffer *rb, int timeout_ms);
+
+/* Consumes what every ring holds now, without waiting; as poll returns. */
+int arena_ring_buffer__consume(struct arena_ring_buffer *rb);
+
+/* The same, but stops after n records. */
+int arena_ring_buffer__consume_n(struct arena_ring_buffer *rb, size_t n);
+
+/*
+ * The epoll fd the rings are registered on, readable when one has
+ * records, for the caller's own event loop; owned by rb.
+ */
+int arena_ring_buffer__epoll_fd(const struct arena_ring_buffer *rb);
+
+/* Unmaps the rings and frees rb; NULL is allowed. */
+void arena_ring_buffer__free(struct arena_ring_buffer *rb);
+
 enum libarena_print_level {
 	LIBARENA_WARN,
 	LIBARENA_INFO,
