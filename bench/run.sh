@@ -61,9 +61,7 @@ log=$work/console.txt
 grep -q '@H insmod 0$' "$log" || die "the module did not load: $log"
 grep -q '@H end arena 0$' "$log" || die "the benchmark did not finish cleanly: $log"
 grep -q '@H done$' "$log" || die "the VM did not finish: $log"
-# The same reports of kernel trouble as tests/vm/run-vm.sh looks for.
-trouble='Oops: [0-9]|BUG:|WARNING:|Call Trace|Kernel panic|lockdep|KASAN|UBSAN|hung task'
-if grep -v -E '@[HT] ' "$log" | grep -E "$trouble" >&2; then
+if grep -v -E '@[HT] ' "$log" | grep -E "$vm_trouble" >&2; then
 	die "the kernel log shows trouble: $log"
 fi
 

@@ -142,7 +142,9 @@ static int arena_populate(struct arena *arena, u64 first, u32 n, int node)
 	err = arena_kview_prepare(&arena->kview, arena_kidx(arena, first),
 				  (u64)n << PAGE_SHIFT, GFP_KERNEL_ACCOUNT);
 	for (i = 0; !err && i < n; i++) {
-		pages[i] = alloc_pages_node(node, GFP_KERNEL_ACCOUNT | __GFP_ZERO, 0);
+		/* Failing beats an OOM kill: the caller gets ENOMEM or SIGSEGV. */
+		pages[i] = alloc_pages_node(node, GFP_KERNEL_ACCOUNT | __GFP_ZERO |
+					    __GFP_NOWARN | __GFP_RETRY_MAYFAIL, 0);
 		if (!pages[i])
 			err = -ENOMEM;
 		cond_resched();

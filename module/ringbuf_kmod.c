@@ -122,7 +122,11 @@ static unsigned long ringbuf_pending_pos(struct ringbuf *rb, unsigned long prod_
 	while (pos != prod_pos) {
 		hdr = rb->data + (pos & rb->mask);
 		len = READ_ONCE(hdr->len);
-		if (len & RINGBUF_BUSY_BIT)
+		/*
+		 * A header that claims more than was reserved cannot be, but
+		 * this runs with interrupts off: stop rather than trust it.
+		 */
+		if (len & RINGBUF_BUSY_BIT || ringbuf_rec_size(len) > prod_pos - pos)
 			break;
 		pos += ringbuf_rec_size(len);
 	}
@@ -136,16 +140,23 @@ static unsigned long ringbuf_pending_pos(struct ringbuf *rb, unsigned long prod_
  * within a ring's length of the oldest record that may be busy.  The new
  * overwrite position is published before any of their bytes change.
  */
-static void ringbuf_drop_oldest(struct ringbuf *rb, unsigned long new_pos)
+static void ringbuf_drop_oldest(struct ringbuf *rb, unsigned long new_pos,
+				unsigned long pend_pos)
 {
-	unsigned long pos = *rb->overwrite_pos;
+	unsigned long pos = *rb->overwrite_pos, step;
 	struct ringbuf_hdr *hdr;
 
 	if (new_pos - pos <= rb->mask)
 		return;
 	while (new_pos - pos > rb->mask) {
 		hdr = rb->data + (pos & rb->mask);
-		pos += ringbuf_rec_size(READ_ONCE(hdr->len));
+		step = ringbuf_rec_size(READ_ONCE(hdr->len));
+		/* Bounded as in ringbuf_pending_pos(); pend_pos always fits. */
+		if (step > pend_pos - pos) {
+			pos = pend_pos;
+			break;
+		}
+		pos += step;
 	}
 	smp_store_release(rb->overwrite_pos, pos);
 }
@@ -159,7 +170,7 @@ void *ringbuf_reserve(struct ringbuf *rb, u64 size)
 	if (size > RINGBUF_MAX_RECORD_SZ)
 		return NULL;
 	len = round_up(size + RINGBUF_HDR_SZ, 8);
-	if (len > ringbuf_size(rb))
+	if (len > rb->mask)
 		return NULL;
 
 	cons_pos = smp_load_acquire(rb->consumer_pos);
@@ -186,7 +197,7 @@ void *ringbuf_reserve(struct ringbuf *rb, u64 size)
 		return NULL;
 	}
 	if (rb->flags & RINGBUF_F_OVERWRITE)
-		ringbuf_drop_oldest(rb, new_prod_pos);
+		ringbuf_drop_oldest(rb, new_prod_pos, pend_pos);
 	hdr = rb->data + (prod_pos & rb->mask);
 	hdr->len = size | RINGBUF_BUSY_BIT;
 	hdr->pg_off = (prod_pos & rb->mask) >> PAGE_SHIFT;
@@ -253,9 +264,12 @@ static int ringbuf_check_records(const struct ringbuf *rb,
 	for (i = 0; i < n; i++) {
 		if (recs[i].reserved)
 			return -EINVAL;
-		/* Never fits, however empty the ring: not worth retrying. */
+		/*
+		 * Never fits, however empty the ring (a producer stays less
+		 * than a ring's length ahead): not worth retrying.
+		 */
 		if (recs[i].len > RINGBUF_MAX_RECORD_SZ ||
-		    round_up(recs[i].len + RINGBUF_HDR_SZ, 8) > ringbuf_size(rb))
+		    round_up(recs[i].len + RINGBUF_HDR_SZ, 8) > rb->mask)
 			return -E2BIG;
 	}
 	return 0;
@@ -281,10 +295,15 @@ static long ringbuf_ioctl_output(struct ringbuf *rb, void __user *uarg)
 	err = ringbuf_check_records(rb, recs, req.nr_records);
 	for (i = 0; !err && i < req.nr_records; i++) {
 		err = ringbuf_output_user(rb, &recs[i], req.flags);
-		if (err == -EAGAIN && i)
-			err = 0;	/* a partial batch: nr_written says */
-		if (err)
+		/*
+		 * A batch stops at the first record that cannot go in; the
+		 * error is the caller's only if nothing went in, else
+		 * nr_written says where to resume.
+		 */
+		if (err && i) {
+			err = 0;
 			break;
+		}
 	}
 	kfree(recs);
 	if (err)
@@ -420,7 +439,9 @@ static struct ringbuf *ringbuf_alloc(u64 data_size, u32 flags)
 	if (!rb->pages)
 		goto err;
 	for (i = 0; i < rb->nr_pages; i++) {
-		rb->pages[i] = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN);
+		/* A ring too big for the machine fails; it must not OOM-kill. */
+		rb->pages[i] = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN |
+					  __GFP_RETRY_MAYFAIL);
 		if (!rb->pages[i])
 			goto err;
 		cond_resched();

@@ -182,9 +182,10 @@ struct ringbuf_record {
 /*
  * RINGBUF_IOC_OUTPUT on a ring fd: appends records from user memory, in
  * order, as a program's bpf_ringbuf_output() would.  Without a wake-up
- * flag the consumer is woken if it had caught up with the first record.
- * Out: nr_written, the records appended; the ioctl fails with EAGAIN only
- * when not even the first fits, so a partial batch is a success.
+ * flag the consumer is woken when it waits for the record committed.
+ * A batch stops at the first record that cannot go in; out: nr_written,
+ * the records appended.  The ioctl fails (EAGAIN, EFAULT) only when the
+ * first record cannot, so a partial batch is a success.
  */
 struct ringbuf_output {
 	__u32 size;

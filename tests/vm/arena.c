@@ -26,6 +26,7 @@
 
 #include "dev.h"
 #include "tap.h"
+#include "vmtest.h"
 
 #define SZ_1G		(1ULL << 30)
 #define SZ_4G		(1ULL << 32)
@@ -33,7 +34,6 @@
 #define FREE_AREA	0x1000000000ULL		/* 64 GiB, a 4 GiB boundary */
 #define PATTERN		0x5a5aa5a5deadbeefULL
 
-#define REFCNT_PATH	"/sys/module/arena_kmod/refcnt"
 #define MAX_PAGES_PATH	"/sys/module/arena_kmod/parameters/max_pages"
 
 static uint64_t psz(void)
@@ -153,26 +153,6 @@ static void *map_arena(int fd, uint64_t nr_pages, void *hint, int flags)
 	return mmap(hint, nr_pages * psz(), PROT_READ | PROT_WRITE, flags, fd, 0);
 }
 
-/*
- * An mmap expected to fail with err; a mapping made anyway is reported
- * and undone (len is its length).
- */
-#define EXPECT_MMAP_FAILS(call, len, err)					\
-	do {									\
-		void *m_;							\
-		errno = 0;							\
-		m_ = (call);							\
-		if (m_ != MAP_FAILED) {						\
-			tap_fail(__FILE__, __LINE__,				\
-				 "%s: expected failure with %s, mapped at %p",	\
-				 #call, #err, m_);				\
-			munmap(m_, (len));					\
-		} else if (errno != (err)) {					\
-			tap_fail(__FILE__, __LINE__,				\
-				 "%s: expected failure with %s, seen %s",	\
-				 #call, #err, strerror(errno));			\
-		}								\
-	} while (0)
 
 /* A shared mapping of the whole arena the test needs, or NULL. */
 static char *map_must(int fd, uint64_t nr_pages)
@@ -221,21 +201,6 @@ static bool range_is_free(uint64_t start, uint64_t len)
 
 /* ---- sysfs ---- */
 
-static long long read_sysfs(const char *path)
-{
-	char buf[64] = "";
-	FILE *f = fopen(path, "r");
-	long long v = -1;
-
-	if (f) {
-		if (fgets(buf, sizeof(buf), f))
-			v = strtoll(buf, NULL, 10);
-		fclose(f);
-	}
-	if (v < 0)
-		tap_fail(__FILE__, __LINE__, "cannot read %s", path);
-	return v;
-}
 
 static int write_sysfs(const char *path, unsigned long long v)
 {
@@ -253,38 +218,7 @@ static int write_sysfs(const char *path, unsigned long long v)
 
 /* ---- child processes ---- */
 
-/* Runs fn(arg) in a child; its checks count there; returns the status. */
-static int child_run(void (*fn)(void *), void *arg)
-{
-	int status = -1;
-	pid_t pid;
 
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		tap_failures = 0;
-		fn(arg);
-		fflush(stdout);
-		_exit(tap_failures ? 1 : 0);
-	}
-	if (pid < 0) {
-		tap_fail(__FILE__, __LINE__, "fork: %s", strerror(errno));
-		return -1;
-	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	return status;
-}
-
-#define EXPECT_EXITED_0(status)							\
-	do {									\
-		int st_ = (status);						\
-		if (!WIFEXITED(st_) || WEXITSTATUS(st_))			\
-			tap_fail(__FILE__, __LINE__,				\
-				 "child: expected exit 0, seen status 0x%x%s%s",\
-				 st_, WIFSIGNALED(st_) ? " signal " : "",	\
-				 WIFSIGNALED(st_) ? strsignal(WTERMSIG(st_)) : "");\
-	} while (0)
 
 #define EXPECT_SEGV(status)							\
 	do {									\
@@ -300,11 +234,6 @@ static void child_read_byte(void *p)
 	printf("# child read %d: should not get here\n", *(volatile char *)p);
 }
 
-/* Writes 1 to p: dies of SIGSEGV, or exits 0. */
-static void child_write_byte(void *p)
-{
-	*(volatile char *)p = 1;
-}
 
 /* A process that has not inherited the arena, talking over a socketpair. */
 struct peer {
@@ -937,21 +866,6 @@ static void mmap_create_user_addr(void)
 	close(fd);
 }
 
-static bool maps_line_has(uint64_t start, const char *what)
-{
-	char line[512], want[32];
-	FILE *f = fopen("/proc/self/maps", "r");
-	bool found = false;
-
-	if (!f)
-		return false;
-	snprintf(want, sizeof(want), "%llx-", (unsigned long long)start);
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, want, strlen(want)) && strstr(line, what))
-			found = true;
-	fclose(f);
-	return found;
-}
 
 static void mmap_shows_in_maps(void)
 {

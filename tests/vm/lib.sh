@@ -7,6 +7,10 @@
 cache=${ARENA_CACHE:-$top/.cache}
 build=${ARENA_BUILD:-$top/build}
 
+# Kernel reports of trouble in a serial log (arm64 says "Call trace:", x86
+# "Call Trace:"); our own "@H"/"@T" lines are not the kernel's.
+vm_trouble='Oops: [0-9]|BUG:|WARNING:|Call [Tt]race|Kernel panic|lockdep|KASAN|UBSAN|hung task|invoked oom-killer'
+
 # vm_setup <tag>: sets kdir, kbuild_arch, cc, qemu, console and arch for one
 # of 6.1-amd64, 6.12-amd64, 6.1-arm64, 6.12-arm64, fetching the kernel if it
 # is not cached yet.
@@ -58,13 +62,14 @@ vm_build_userspace() {
 }
 
 # vm_initramfs <root> <cpio> <module> <test binaries...>: busybox, our
-# /init, the module, the CLI and the tests.  Extra modules to load after
-# ours may be dropped into <root>/extra-ko before the call.
+# /init, the module, every program of $ubuild/bin (arenactl, the examples)
+# and the tests.  Extra modules to load after ours may be dropped into
+# <root>/extra-ko before the call.
 vm_initramfs() {
 	local root=$1 cpio=$2 ko=$3
 	shift 3
 	mkdir -p "$root"/{bin,dev,proc,sys,tests,extra-ko}
-	cp "$kdir/busybox" "$ubuild/bin/arenactl" "$root/bin/"
+	cp "$kdir/busybox" "$ubuild"/bin/* "$root/bin/"
 	install -m 755 "$top/tests/vm/init.sh" "$root/init"
 	cp "$ko" "$root/"
 	[ $# -eq 0 ] || cp "$@" "$root/tests/"

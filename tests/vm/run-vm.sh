@@ -148,9 +148,8 @@ else
 fi
 
 # Kernel reports of trouble, anywhere in the log but in our own lines.
-trouble='Oops: [0-9]|BUG:|WARNING:|Call Trace|Kernel panic|lockdep|KASAN|UBSAN|hung task'
-if grep -v -E '@[HT] ' "$work/console.txt" | grep -q -E "$trouble"; then
-	context "^[^@]*($trouble)" | fail vm/kernel-log-clean
+if grep -v -E '@[HT] ' "$work/console.txt" | grep -q -E "$vm_trouble"; then
+	context "^[^@]*($vm_trouble)" | fail vm/kernel-log-clean
 else
 	pass vm/kernel-log-clean
 fi

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the VM test binaries share beyond tap.h: the module's sysfs files,
+ * child processes whose checks count, and mmap expectations.
+ */
+#ifndef ARENA_TEST_VMTEST_H
+#define ARENA_TEST_VMTEST_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tap.h"
+
+#define REFCNT_PATH	"/sys/module/arena_kmod/refcnt"
+
+/*
+ * An mmap expected to fail with err; a mapping made anyway is reported
+ * and undone (len is its length).
+ */
+#define EXPECT_MMAP_FAILS(call, len, err)					\
+	do {									\
+		void *m_;							\
+		errno = 0;							\
+		m_ = (call);							\
+		if (m_ != MAP_FAILED) {						\
+			tap_fail(__FILE__, __LINE__,				\
+				 "%s: expected failure with %s, mapped at %p",	\
+				 #call, #err, m_);				\
+			munmap(m_, (len));					\
+		} else if (errno != (err)) {					\
+			tap_fail(__FILE__, __LINE__,				\
+				 "%s: expected failure with %s, seen %s",	\
+				 #call, #err, strerror(errno));			\
+		}								\
+	} while (0)
+static inline long long read_sysfs(const char *path)
+{
+	char buf[64] = "";
+	FILE *f = fopen(path, "r");
+	long long v = -1;
+
+	if (f) {
+		if (fgets(buf, sizeof(buf), f))
+			v = strtoll(buf, NULL, 10);
+		fclose(f);
+	}
+	if (v < 0)
+		tap_fail(__FILE__, __LINE__, "cannot read %s", path);
+	return v;
+}
+/* Runs fn(arg) in a child; its checks count there; returns the status. */
+static inline int child_run(void (*fn)(void *), void *arg)
+{
+	int status = -1;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		tap_failures = 0;
+		fn(arg);
+		fflush(stdout);
+		_exit(tap_failures ? 1 : 0);
+	}
+	if (pid < 0) {
+		tap_fail(__FILE__, __LINE__, "fork: %s", strerror(errno));
+		return -1;
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return status;
+}
+#define EXPECT_EXITED_0(status)							\
+	do {									\
+		int st_ = (status);						\
+		if (!WIFEXITED(st_) || WEXITSTATUS(st_))			\
+			tap_fail(__FILE__, __LINE__,				\
+				 "child: expected exit 0, seen status 0x%x%s%s",\
+				 st_, WIFSIGNALED(st_) ? " signal " : "",	\
+				 WIFSIGNALED(st_) ? strsignal(WTERMSIG(st_)) : "");\
+	} while (0)
+/* Writes 1 to p: dies of SIGSEGV, or exits 0. */
+static inline void child_write_byte(void *p)
+{
+	*(volatile char *)p = 1;
+}
+static inline bool maps_line_has(uint64_t start, const char *what)
+{
+	char line[512], want[32];
+	FILE *f = fopen("/proc/self/maps", "r");
+	bool found = false;
+
+	if (!f)
+		return false;
+	snprintf(want, sizeof(want), "%llx-", (unsigned long long)start);
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, want, strlen(want)) && strstr(line, what))
+			found = true;
+	fclose(f);
+	return found;
+}
+
+#endif /* ARENA_TEST_VMTEST_H */
