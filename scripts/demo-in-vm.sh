@@ -4,9 +4,10 @@
 # What `make demo` shows inside the VM, with arena_kmod loaded.  It grows
 # with the product: each object type adds a few commands here.
 
+# Runs a command under its "$ " line; a failure says so, for demo.sh to see.
 show() {
 	echo "\$ $*"
-	"$@" 2>&1
+	"$@" 2>&1 || echo "[exit status $?]"
 }
 
 show uname -r
@@ -14,3 +15,4 @@ show ls -l /dev/arena
 show cat /sys/module/arena_kmod/version
 show arenactl version
 show arenactl version --json
+show arena-demo

@@ -32,6 +32,10 @@ tr -d '\r' <"$work/console.log" | sed -n \
 	-e 's/^.*@T //p' \
 	-e 's/^.*@H rmmod 0$/# rmmod arena_kmod: unloaded cleanly/p' |
 	tee "$work/transcript.txt"
+! grep -q '^\[exit status' "$work/transcript.txt" || {
+	echo "demo: a command failed in the VM; its console log: $work/console.log" >&2
+	exit 1
+}
 grep -q '^# rmmod arena_kmod: unloaded cleanly$' "$work/transcript.txt" || {
 	echo "demo: the VM did not finish cleanly; its console log: $work/console.log" >&2
 	exit 1

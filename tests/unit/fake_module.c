@@ -5,31 +5,92 @@
  * from the start, reporting that version: that is how the CLI tests run
  * arenactl against it.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "fake_module.h"
+
+#define FAKE_PAGE_SIZE	4096
 
 int __real_ioctl(int fd, unsigned long request, ...);
 int __wrap_ioctl(int fd, unsigned long request, ...);
 
 struct fake_module fake;
 
+/* -1 with errno err, as a failed ioctl. */
+static int fake_fail(int err)
+{
+	errno = err;
+	return -1;
+}
+
+static int fake_create(struct arena_create *req)
+{
+	int fd;
+
+	fake.create_calls++;
+	fake.create = *req;
+	if (fake.create_err)
+		return fake_fail(fake.create_err);
+	fd = memfd_create("fake-arena", MFD_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (ftruncate(fd, req->nr_pages * sysconf(_SC_PAGESIZE))) {
+		close(fd);
+		return fake_fail(ENOMEM);
+	}
+	fake.info = (struct arena_info){
+		.size = sizeof(fake.info),
+		.flags = req->flags,
+		.nr_pages = req->nr_pages,
+		.user_addr = req->user_addr,
+	};
+	return fd;
+}
+
+static int fake_pages(unsigned long request, struct arena_pages *req)
+{
+	fake.pages_calls++;
+	fake.pages_cmd = request;
+	fake.pages = *req;
+	if (fake.pages_err)
+		return fake_fail(fake.pages_err);
+	if (request == ARENA_IOC_ALLOC_PAGES)
+		req->addr = fake.alloc_addr;
+	return 0;
+}
+
 int __wrap_ioctl(int fd, unsigned long request, ...)
 {
-	struct arena_version *ver;
 	va_list ap;
+	void *arg;
 
 	va_start(ap, request);
-	ver = va_arg(ap, struct arena_version *);
+	arg = va_arg(ap, void *);
 	va_end(ap);
-	if (!fake.active || request != ARENA_IOC_VERSION)
-		return __real_ioctl(fd, request, ver);
-	fake.calls++;
-	fake.request = *ver;
-	*ver = fake.reply;
-	return 0;
+	if (!fake.active)
+		return __real_ioctl(fd, request, arg);
+	switch (request) {
+	case ARENA_IOC_VERSION:
+		fake.calls++;
+		fake.request = *(struct arena_version *)arg;
+		*(struct arena_version *)arg = fake.reply;
+		return 0;
+	case ARENA_IOC_CREATE:
+		return fake_create(arg);
+	case ARENA_IOC_INFO:
+		*(struct arena_info *)arg = fake.info;
+		return 0;
+	case ARENA_IOC_ALLOC_PAGES:
+	case ARENA_IOC_FREE_PAGES:
+		return fake_pages(request, arg);
+	default:
+		return __real_ioctl(fd, request, arg);
+	}
 }
 
 void fake_module_start(void)
@@ -39,7 +100,7 @@ void fake_module_start(void)
 	fake.reply = (struct arena_version){
 		.size = sizeof(struct arena_version),
 		.abi_version = ARENA_ABI_VERSION,
-		.page_size = 4096,
+		.page_size = FAKE_PAGE_SIZE,
 		.features = 0x5,
 		.module_version = "9.8.7",
 	};

@@ -1,9 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A stand-in for the module's ARENA_IOC_VERSION, for binaries linked with
+ * A stand-in for the module's ioctls, for binaries linked with
  * -Wl,--wrap=ioctl and fake_module.o: the library's ioctl() calls land in
- * __wrap_ioctl(), which answers ARENA_IOC_VERSION with fake.reply while
- * fake.active is set and passes every other call to the real ioctl.
+ * __wrap_ioctl(), which, while fake.active is set, answers
+ * ARENA_IOC_VERSION with fake.reply and the arena ioctls as below, and
+ * passes every other call to the real ioctl.
+ *
+ * Arenas: ARENA_IOC_CREATE records its request in fake.create and returns
+ * a memfd of nr_pages pages (or fails with fake.create_err), so that the
+ * library can really map it; ARENA_IOC_INFO, on any fd, answers fake.info,
+ * which CREATE fills in; ALLOC and FREE record their request in
+ * fake.pages and answer fake.pages_err, ALLOC with addr fake.alloc_addr.
  *
  * The host has no /dev/arena, so the fake is how the library's and the
  * CLI's success paths are tested there; any file opens, /dev/null will do.
@@ -20,6 +27,16 @@ struct fake_module {
 	int calls;
 	struct arena_version request;	/* what the library sent */
 	struct arena_version reply;	/* what the module writes back */
+
+	int create_calls;
+	int create_err;			/* a positive errno, or 0 */
+	struct arena_create create;	/* what the library sent */
+	struct arena_info info;		/* INFO's answer */
+	int pages_calls;
+	unsigned long pages_cmd;	/* ALLOC or FREE */
+	int pages_err;
+	struct arena_pages pages;	/* what the library sent */
+	__u64 alloc_addr;
 };
 
 extern struct fake_module fake;

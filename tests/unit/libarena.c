@@ -10,31 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "capture.h"
 #include "fake_module.h"
 #include "libarena.h"
 #include "tap.h"
-
-/* The library's messages, captured instead of printed. */
-static char captured[4096];
-static int captured_level = -1;
-
-static int capture_print(enum libarena_print_level level, const char *fmt,
-			 va_list ap)
-{
-	size_t len = strlen(captured);
-
-	/* The most severe level seen: WARN is the lowest number. */
-	if (captured_level < 0 || (int)level < captured_level)
-		captured_level = level;
-	return vsnprintf(captured + len, sizeof(captured) - len, fmt, ap);
-}
-
-static void capture_start(void)
-{
-	captured[0] = 0;
-	captured_level = -1;
-	libarena_set_print(capture_print);
-}
 
 /* Opens path with the default opts but for the path: -errno or 0. */
 static int open_path(const char *path, struct arena_dev **devp)
@@ -42,15 +21,6 @@ static int open_path(const char *path, struct arena_dev **devp)
 	LIBARENA_OPTS(arena_dev_opts, opts, .path = path);
 
 	return arena_dev__open(&opts, devp);
-}
-
-/* The lowest free descriptor: what the next open() would return. */
-static int next_fd(void)
-{
-	int fd = dup(0);
-
-	close(fd);
-	return fd;
 }
 
 static void open_missing_path(void)

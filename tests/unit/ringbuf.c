@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "capture.h"
 #include "fake_module.h"
 #include "internal.h"
 #include "ring_buffer.h"
@@ -371,33 +372,6 @@ static void positions_exact(void)
 	TAP_EXPECT_EQ(im.producer_pos, end);
 	TAP_EXPECT_EQ(end - p0, 24 + 32 + 40 + 48);
 	image_fini(&im);
-}
-
-/* The library's messages, kept out of the TAP output. */
-static char captured[4096];
-
-static int capture_print(enum libarena_print_level level, const char *fmt,
-			 va_list ap)
-{
-	size_t len = strlen(captured);
-
-	(void)level;
-	return vsnprintf(captured + len, sizeof(captured) - len, fmt, ap);
-}
-
-static void capture_start(void)
-{
-	captured[0] = 0;
-	libarena_set_print(capture_print);
-}
-
-/* The lowest free descriptor: what the next open() would return. */
-static int next_fd(void)
-{
-	int fd = dup(0);
-
-	close(fd);
-	return fd;
 }
 
 /*

@@ -25,6 +25,7 @@
 #include <arena_kmod.h>
 
 #include "dev.h"
+#include "scm.h"
 #include "tap.h"
 #include "vmtest.h"
 
@@ -287,54 +288,16 @@ struct msg {
 	uint64_t a, b, c;
 };
 
-/* Sends a message, with an fd attached when fd >= 0. */
+/* One message, with an fd attached when fd >= 0 (tests/lib/scm.h). */
 static bool msg_send(int sock, const struct msg *m, int fd)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { .iov_base = (void *)m, .iov_len = sizeof(*m) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-	struct cmsghdr *cm;
-
-	if (fd >= 0) {
-		mh.msg_control = cbuf;
-		mh.msg_controllen = sizeof(cbuf);
-		cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	}
-	if (sendmsg(sock, &mh, 0) != sizeof(*m)) {
-		tap_fail(__FILE__, __LINE__, "sendmsg: %s", strerror(errno));
-		return false;
-	}
-	return true;
+	return scm_send(sock, m, sizeof(*m), fd);
 }
 
-/* Receives a message; *fd gets the fd attached to it, or -1. */
+/* *fd, if fd is not NULL, gets the fd attached to the message, or -1. */
 static bool msg_recv(int sock, struct msg *m, int *fd)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { .iov_base = m, .iov_len = sizeof(*m) };
-	struct msghdr mh = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *cm;
-	ssize_t n;
-
-	if (fd)
-		*fd = -1;
-	n = recvmsg(sock, &mh, MSG_WAITALL | MSG_CMSG_CLOEXEC);
-	if (n != sizeof(*m)) {
-		tap_fail(__FILE__, __LINE__, "recvmsg: %zd (%s)", n,
-			 n < 0 ? strerror(errno) : "short");
-		return false;
-	}
-	cm = CMSG_FIRSTHDR(&mh);
-	if (fd && cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
-		memcpy(fd, CMSG_DATA(cm), sizeof(int));
-	return true;
+	return scm_recv(sock, m, sizeof(*m), fd);
 }
 
 /* ================================ tests ================================ */

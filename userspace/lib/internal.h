@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /*
  * What the library's files share and do not export: the message macros,
- * the options-structure checks, and the ring buffer's record walk.
+ * the device's feature check, the options-structure checks, and the ring
+ * buffer's record walk.
  */
 #ifndef LIBARENA_INTERNAL_H
 #define LIBARENA_INTERNAL_H
@@ -35,6 +36,15 @@ void libarena_print(enum libarena_print_level level, const char *fmt, ...);
 #define LIBARENA_ERRSTR_LEN	128
 LIBARENA_INTERNAL
 const char *libarena_errstr(int err, char buf[LIBARENA_ERRSTR_LEN]);
+
+/*
+ * Whether the module behind dev announced feature (ARENA_FEATURE_*): 0,
+ * -EINVAL for a NULL dev, or -EOPNOTSUPP, with a warning that it has no
+ * what ("arenas", "ring buffers").
+ */
+LIBARENA_INTERNAL
+int arena_dev_has_feature(const struct arena_dev *dev, __u64 feature,
+			  const char *what);
 
 #define offsetofend(TYPE, FIELD)					\
 	(offsetof(TYPE, FIELD) + sizeof(((TYPE *)0)->FIELD))

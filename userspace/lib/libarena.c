@@ -131,6 +131,19 @@ int arena_dev__version(const struct arena_dev *dev, struct arena_version *ver)
 	return 0;
 }
 
+int arena_dev_has_feature(const struct arena_dev *dev, __u64 feature,
+			  const char *what)
+{
+	if (!dev)
+		return -EINVAL;
+	if (!(dev->ver.features & feature)) {
+		pr_warn("the module (version %s) has no %s\n",
+			dev->ver.module_version, what);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
 const char *libarena_version_string(void)
 {
 	return LIBARENA_VERSION;

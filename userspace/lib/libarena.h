@@ -75,6 +75,130 @@ int arena_dev__fd(const struct arena_dev *dev);
 int arena_dev__version(const struct arena_dev *dev, struct arena_version *ver);
 
 /*
+ * Arenas (see arena_kmod.h and docs/api.md): a sparse region of up to
+ * 4 GiB of pages, mapped at the same user address in every process, so
+ * that pointers stored in it mean the same everywhere.
+ *
+ * Naming: an arena is struct arena_map and its functions arena_map__*,
+ * after libbpf's struct bpf_map, because in BPF an arena is a map
+ * (BPF_MAP_TYPE_ARENA) and code that knows bpf_map__*() should find its
+ * way here.  Not "struct arena": the module's own object is struct arena,
+ * and in a library named libarena that word also means the whole device;
+ * and not arena__*, which would break the rule above that every symbol
+ * starts with arena_ or libarena_ followed by an object name.  As with
+ * rings, the constructor is a verb of the device.
+ *
+ * Offsets: the byte offset of a pointer from the start of the arena's
+ * mapping, 0 .. size - 1, which is what ARENA_IOC_ALLOC_PAGES reports for
+ * an arena without an address.  It equals the low 32 bits of the pointer
+ * (what BPF programs keep of an arena pointer) only when the arena starts
+ * on a 4 GiB boundary.
+ *
+ * Threads: once an arena is mapped, its functions may be called from any
+ * thread; arena_map__mmap() (or the first alloc) and arena_map__close()
+ * must not race with other calls on the same arena.
+ */
+struct arena_map;
+
+struct arena_map_opts {
+	/* sizeof(struct arena_map_opts) as the caller was compiled */
+	size_t sz;
+	/* ARENA_F_SEGV_ON_FAULT, ARENA_F_NO_USER_CONV */
+	__u32 flags;
+	/*
+	 * Where every mapping of the arena will be (BPF's map_extra): page
+	 * aligned, not crossing a 4 GiB boundary; 0 lets the first mmap
+	 * decide.
+	 */
+	__u64 user_addr;
+	size_t :0;
+};
+
+/*
+ * Creates an arena of nr_pages pages (1 .. 4 GiB / page size) with
+ * ARENA_IOC_CREATE; opts may be NULL.  It is not mapped yet: see
+ * arena_map__mmap().  On success *arenap is the new arena; on failure it
+ * is NULL and the result is a negative errno: -EINVAL for bad arguments,
+ * unknown flags or an unaligned user_addr, -E2BIG for more than 4 GiB,
+ * -ERANGE for a user_addr range that crosses 4 GiB, -EOPNOTSUPP if the
+ * module announced no ARENA_FEATURE_ARENA, or what the ioctl failed with.
+ */
+int arena_dev__arena_create(struct arena_dev *dev, __u64 nr_pages,
+			    const struct arena_map_opts *opts,
+			    struct arena_map **arenap);
+
+/*
+ * An arena for the arena fd another process made, e.g. received over a
+ * unix socket with SCM_RIGHTS; ARENA_IOC_INFO says its size.  On success
+ * the arena owns fd: arena_map__close() closes it.  On failure *arenap is
+ * NULL, fd stays the caller's, and the result is a negative errno:
+ * -EINVAL for bad arguments or an fd that is no arena (-ENOTTY from the
+ * ioctl is reported as -EINVAL), or what the ioctl failed with.
+ */
+int arena_map__from_fd(int fd, struct arena_map **arenap);
+
+/*
+ * Maps the whole arena read-write and shared at its address (decided by
+ * user_addr, by another process's mapping, or else now) and stores the
+ * start in *addrp.  Idempotent: once mapped, the same address again.
+ * Returns 0 or a negative errno: -EINVAL for bad arguments, -EBUSY if the
+ * arena's address is taken by another mapping in this process, or what
+ * mmap(2) failed with.  A forked child inherits the mapping.
+ */
+int arena_map__mmap(struct arena_map *arena, void **addrp);
+
+/* The arena's file descriptor, owned by arena; -EINVAL if arena is NULL. */
+int arena_map__fd(const struct arena_map *arena);
+
+/* The arena's length in bytes: nr_pages * page size; 0 for NULL. */
+__u64 arena_map__size(const struct arena_map *arena);
+
+/* ARENA_IOC_INFO now: flags, nr_pages, user_addr, pages_in_use. */
+int arena_map__info(const struct arena_map *arena, struct arena_info *info);
+
+/*
+ * What bpf_arena_alloc_pages() does for programs: makes nr zeroed pages
+ * present at addr (page aligned, all absent) or, for NULL, in the first
+ * free run, and stores the first page's address in *pagesp (which may be
+ * NULL).  The arena is mapped first if it is not yet (arena_map__mmap()),
+ * so that the address means something here.  node: a NUMA node, or -1.
+ * Returns 0 or a negative errno: -EINVAL (nr 0, addr unaligned, bad
+ * node), -ERANGE (not inside the arena), -EBUSY (pages present at addr),
+ * -ENOMEM (no free run that long, the module's max_pages, no memory).
+ * Prints nothing but debug messages: running out is a normal outcome.
+ */
+int arena_map__alloc_pages(struct arena_map *arena, void *addr, __u32 nr,
+			   int node, void **pagesp);
+
+/*
+ * What bpf_arena_free_pages() does: the present pages of the nr pages at
+ * addr go, from every process's mapping; absent ones are skipped.
+ * Returns 0 or a negative errno: -EINVAL (addr NULL or unaligned, nr 0),
+ * -ERANGE (not inside the arena).
+ */
+int arena_map__free_pages(struct arena_map *arena, void *addr, __u32 nr);
+
+/*
+ * The offset of p in the arena's mapping (see "Offsets" above) into
+ * *offp: 0, -EINVAL for NULL arguments, -ENXIO if the arena is not
+ * mapped in this process, -ERANGE if p is outside it.
+ */
+int arena_map__offset(const struct arena_map *arena, const void *p, __u32 *offp);
+
+/*
+ * The pointer at offset off of the arena's mapping; NULL if arena is
+ * NULL, not mapped in this process, or off is past its end.
+ */
+void *arena_map__ptr(const struct arena_map *arena, __u32 off);
+
+/*
+ * Unmaps the arena from this process, closes its fd and frees arena; NULL
+ * is allowed.  The arena itself lives on while another process maps it or
+ * holds an fd to it.
+ */
+void arena_map__close(struct arena_map *arena);
+
+/*
  * Ring buffers, with the memory layout of Linux's BPF ring buffer (see
  * arena_kmod.h).  Naming: a ring is made by the device, so its constructor
  * is a verb of struct arena_dev, as arena_dev__open() is; the producer

@@ -48,20 +48,14 @@ int arena_dev__ringbuf_create(struct arena_dev *dev, __u64 data_size, int *fdp)
 		.data_size = data_size,
 	};
 	char buf[LIBARENA_ERRSTR_LEN];
-	struct arena_version ver;
 	int fd, err;
 
 	if (!fdp)
 		return -EINVAL;
 	*fdp = -1;
-	err = arena_dev__version(dev, &ver);
+	err = arena_dev_has_feature(dev, ARENA_FEATURE_RINGBUF, "ring buffers");
 	if (err)
 		return err;
-	if (!(ver.features & ARENA_FEATURE_RINGBUF)) {
-		pr_warn("the module (version %s) has no ring buffers\n",
-			ver.module_version);
-		return -EOPNOTSUPP;
-	}
 	fd = ioctl(arena_dev__fd(dev), RINGBUF_IOC_CREATE, &req);
 	if (fd < 0) {
 		err = -errno;
