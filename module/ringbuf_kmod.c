@@ -37,6 +37,7 @@
  * drops the oldest committed records, publishing the overwrite position
  * past them before reusing their bytes.
  */
+#include <linux/atomic.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/irq_work.h>
@@ -72,6 +73,7 @@ struct ringbuf {
 	void *vaddr;
 	wait_queue_head_t waitq;
 	struct irq_work work;		/* wakes waitq from any context */
+	atomic_t draining;		/* RINGBUF_F_USER: one drainer at a time */
 	struct page **pages;		/* the position pages, then data */
 	unsigned long nr_pages;
 };
@@ -239,6 +241,78 @@ void ringbuf_discard(struct ringbuf *rb, void *sample, u32 flags)
 	ringbuf_commit(rb, sample, flags, true);
 }
 
+/*
+ * User-to-kernel rings.  Everything in the producer page and the data area
+ * is user space's and may change at any moment or lie: the producer
+ * position is read once per record and each header once, and both are
+ * checked against each other and the ring's size before anything is used.
+ */
+
+/*
+ * The record at the consumer position: 0 with *sample and *len, -ENODATA
+ * when there is none yet, -EAGAIN for a discarded one (skip *total), or
+ * -EINVAL for a ring whose positions or header do not add up.
+ */
+static int ringbuf_user_peek(struct ringbuf *rb, void **sample, u32 *len,
+			     unsigned long *total)
+{
+	unsigned long cons = *rb->consumer_pos;
+	unsigned long prod = smp_load_acquire(rb->producer_pos);
+	u32 hdr;
+
+	if (prod == cons)
+		return -ENODATA;
+	if (prod & 7 || prod - cons > ringbuf_size(rb))
+		return -EINVAL;
+	/* Pairs with the producer's release: the bytes before the header. */
+	hdr = smp_load_acquire((u32 *)(rb->data + (cons & rb->mask)));
+	if (hdr & RINGBUF_BUSY_BIT)
+		return -ENODATA;
+	*len = hdr & ~RINGBUF_DISCARD_BIT;
+	*total = round_up((u64)*len + RINGBUF_HDR_SZ, 8);
+	if (*total > prod - cons)
+		return -EINVAL;
+	if (hdr & RINGBUF_DISCARD_BIT)
+		return -EAGAIN;
+	*sample = rb->data + ((cons + RINGBUF_HDR_SZ) & rb->mask);
+	return 0;
+}
+
+long ringbuf_user_drain(struct ringbuf *rb, ringbuf_drain_fn cb, void *ctx, u64 max)
+{
+	unsigned long total;
+	bool stop = false;
+	long n = 0;
+	void *sample;
+	int err = 0;
+	u32 len;
+
+	if (!(rb->flags & RINGBUF_F_USER))
+		return -EINVAL;
+	if (atomic_cmpxchg(&rb->draining, 0, 1))
+		return -EBUSY;
+	while (!stop && n < max) {
+		err = ringbuf_user_peek(rb, &sample, &len, &total);
+		if (err == -ENODATA) {
+			err = 0;
+			break;
+		}
+		if (err && err != -EAGAIN)
+			break;
+		if (!err) {
+			stop = cb(ctx, sample, len);
+			n++;
+		}
+		/* Pairs with the producer's acquire: it may reuse the room. */
+		smp_store_release(rb->consumer_pos, *rb->consumer_pos + total);
+		err = 0;
+	}
+	atomic_set_release(&rb->draining, 0);
+	if (n)
+		irq_work_queue(&rb->work);
+	return n ? n : err;
+}
+
 /* One record from user memory: 0, or -EAGAIN when it does not fit now. */
 static int ringbuf_output_user(struct ringbuf *rb, const struct ringbuf_record *rec,
 			       u32 flags)
@@ -285,6 +359,9 @@ static long ringbuf_ioctl_output(struct ringbuf *rb, void __user *uarg)
 	err = arena_uarg_in(&req, uarg, RINGBUF_OUTPUT_SIZE_VER0);
 	if (err)
 		return err;
+	/* A user-to-kernel ring has its producer in user space already. */
+	if (rb->flags & RINGBUF_F_USER)
+		return -EINVAL;
 	if (req.flags & ~(RINGBUF_NO_WAKEUP | RINGBUF_FORCE_WAKEUP) || req.nr_written ||
 	    !req.nr_records || req.nr_records > RINGBUF_OUTPUT_MAX)
 		return -EINVAL;
@@ -352,6 +429,8 @@ static __poll_t ringbuf_poll(struct file *file, poll_table *pts)
 	struct ringbuf *rb = file->private_data;
 
 	poll_wait(file, &rb->waitq, pts);
+	if (rb->flags & RINGBUF_F_USER)
+		return ringbuf_avail(rb) < ringbuf_size(rb) ? EPOLLOUT | EPOLLWRNORM : 0;
 	return ringbuf_avail(rb) ? EPOLLIN | EPOLLRDNORM : 0;
 }
 
@@ -368,7 +447,9 @@ static int ringbuf_mmap(struct file *file, struct vm_area_struct *vma)
 	if (!(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
 	if (vma->vm_flags & VM_WRITE) {
-		if (vma->vm_pgoff || vma->vm_end - vma->vm_start != PAGE_SIZE)
+		/* The writer owns the pages past the consumer page, or that page alone. */
+		if (rb->flags & RINGBUF_F_USER ? !vma->vm_pgoff :
+		    vma->vm_pgoff || vma->vm_end - vma->vm_start != PAGE_SIZE)
 			return -EPERM;
 	} else {
 		vm_flags_clear(vma, VM_MAYWRITE);
@@ -388,13 +469,16 @@ static void ringbuf_free(struct ringbuf *rb)
 	kfree(rb);
 }
 
+void ringbuf_put(struct ringbuf *rb)
+{
+	irq_work_sync(&rb->work);
+	ringbuf_free(rb);
+}
+
 /* No producer is left: the fd and every mapping are gone. */
 static int ringbuf_release(struct inode *inode, struct file *file)
 {
-	struct ringbuf *rb = file->private_data;
-
-	irq_work_sync(&rb->work);
-	ringbuf_free(rb);
+	ringbuf_put(file->private_data);
 	return 0;
 }
 
@@ -466,6 +550,26 @@ err:
 	return NULL;
 }
 
+struct ringbuf *ringbuf_new(u64 data_size, u32 flags)
+{
+	struct ringbuf *rb;
+
+	if (flags & ~(RINGBUF_F_OVERWRITE | RINGBUF_F_USER) ||
+	    (flags & RINGBUF_F_OVERWRITE && flags & RINGBUF_F_USER) ||
+	    !data_size || !is_power_of_2(data_size) || !PAGE_ALIGNED(data_size))
+		return ERR_PTR(-EINVAL);
+	if (data_size > RINGBUF_MAX_DATA_SZ)
+		return ERR_PTR(-E2BIG);
+	rb = ringbuf_alloc(data_size, flags);
+	return rb ?: ERR_PTR(-ENOMEM);
+}
+
+/* For the self-tests: the ring as user space maps it, from the consumer page on. */
+void *ringbuf_vaddr(struct ringbuf *rb)
+{
+	return rb->vaddr;
+}
+
 long ringbuf_ioctl_create(void __user *uarg)
 {
 	struct ringbuf_create req;
@@ -475,17 +579,11 @@ long ringbuf_ioctl_create(void __user *uarg)
 	err = arena_uarg_in(&req, uarg, RINGBUF_CREATE_SIZE_VER0);
 	if (err)
 		return err;
-	if (req.flags & ~RINGBUF_F_OVERWRITE || !req.data_size || !is_power_of_2(req.data_size) ||
-	    !PAGE_ALIGNED(req.data_size))
-		return -EINVAL;
-	if (req.data_size > RINGBUF_MAX_DATA_SZ)
-		return -E2BIG;
-
-	rb = ringbuf_alloc(req.data_size, req.flags);
-	if (!rb)
-		return -ENOMEM;
+	rb = ringbuf_new(req.data_size, req.flags);
+	if (IS_ERR(rb))
+		return PTR_ERR(rb);
 	fd = arena_objfs_getfd("ringbuf", &ringbuf_fops, rb);
 	if (fd < 0)
-		ringbuf_free(rb);
+		ringbuf_put(rb);
 	return fd;
 }

@@ -14,6 +14,12 @@ struct ringbuf;
 
 long ringbuf_ioctl_create(void __user *uarg);
 
+/* A ring without a file, as RINGBUF_IOC_CREATE makes it; ERR_PTR on error. */
+struct ringbuf *ringbuf_new(u64 data_size, u32 flags);
+/* Frees a ring no file, mapping or producer uses any more. */
+void ringbuf_put(struct ringbuf *rb);
+void *ringbuf_vaddr(struct ringbuf *rb);
+
 /*
  * A record of size bytes, to be filled and then submitted or discarded;
  * NULL when the ring has no room now, or never could.  Any context; in
@@ -23,5 +29,15 @@ void *ringbuf_reserve(struct ringbuf *rb, u64 size);
 /* flags: RINGBUF_NO_WAKEUP, RINGBUF_FORCE_WAKEUP, or 0 for adaptive. */
 void ringbuf_submit(struct ringbuf *rb, void *sample, u32 flags);
 void ringbuf_discard(struct ringbuf *rb, void *sample, u32 flags);
+
+/*
+ * RINGBUF_F_USER rings: calls cb for up to max records user space
+ * produced, in order, skipping discarded ones, until cb returns nonzero.
+ * Returns how many cb saw, else 0 or -EINVAL for a ring whose positions
+ * or headers user space made inconsistent, -EBUSY while another drain
+ * runs.  The bytes cb sees are user memory: they may change under it.
+ */
+typedef int (*ringbuf_drain_fn)(void *ctx, void *data, u32 len);
+long ringbuf_user_drain(struct ringbuf *rb, ringbuf_drain_fn cb, void *ctx, u64 max);
 
 #endif /* ARENA_RINGBUF_KMOD_H */

@@ -157,6 +157,14 @@ struct ringbuf_hdr {
  */
 /* When full, drop the oldest records rather than the newest. */
 #define RINGBUF_F_OVERWRITE	(1U << 0)
+/*
+ * User-to-kernel (BPF_MAP_TYPE_USER_RINGBUF): user space produces, in a
+ * writable mapping of the producer page and the data area, with the same
+ * record format and the release/acquire rules reversed; the kernel
+ * consumes, and the consumer page is read-only to user space.  poll
+ * reports EPOLLOUT while there is room.  Not with RINGBUF_F_OVERWRITE.
+ */
+#define RINGBUF_F_USER		(1U << 1)
 
 struct ringbuf_create {
 	__u32 size;

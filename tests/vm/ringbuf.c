@@ -570,10 +570,12 @@ static void create_data_size_e2big(void)
 
 static void create_unknown_flags(void)
 {
-	TAP_EXPECT_ERRNO(rb_new(2, psz()), EINVAL);
+	TAP_EXPECT_ERRNO(rb_new(4, psz()), EINVAL);
 	TAP_EXPECT_ERRNO(rb_new(0x80000000u, psz()), EINVAL);
-	TAP_EXPECT_ERRNO(rb_new(~RINGBUF_F_OVERWRITE, psz()), EINVAL);
+	TAP_EXPECT_ERRNO(rb_new(~(RINGBUF_F_OVERWRITE | RINGBUF_F_USER), psz()), EINVAL);
 	TAP_EXPECT_ERRNO(rb_new(~0U, psz()), EINVAL);
+	/* The two directions' modes do not mix. */
+	TAP_EXPECT_ERRNO(rb_new(RINGBUF_F_OVERWRITE | RINGBUF_F_USER, psz()), EINVAL);
 }
 
 static void create_size_rules(void)
