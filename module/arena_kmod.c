@@ -293,21 +293,22 @@ static u64 arena_prog_pgoff(const struct arena *arena, u64 ptr)
 	return (u32)((u32)ptr - (u32)arena->user_vm_start) >> PAGE_SHIFT;
 }
 
+/*
+ * Both read the user address, which the first mmap may set: under the
+ * lock, like everything else that turns a pointer into a page.
+ */
 u64 arena_prog_alloc_pages(struct arena *arena, u64 ptr, u32 n, int node,
 			   u64 flags)
 {
 	u64 first = ARENA_ANYWHERE, ret = 0;
 
-	if (flags || !n || !arena_node_valid(node))
+	if (flags || !n || !arena_node_valid(node) || offset_in_page(ptr))
 		return 0;
-	if (ptr) {
-		first = arena_prog_pgoff(arena, ptr);
-		if (offset_in_page(ptr) || first >= arena->nr_pages ||
-		    n > arena->nr_pages - first)
-			return 0;
-	}
 	mutex_lock(&arena->lock);
-	if (!arena_alloc_range(arena, &first, n, node))
+	if (ptr)
+		first = arena_prog_pgoff(arena, ptr);
+	if ((!ptr || (first < arena->nr_pages && n <= arena->nr_pages - first)) &&
+	    !arena_alloc_range(arena, &first, n, node))
 		ret = arena->user_vm_start + (first << PAGE_SHIFT);
 	mutex_unlock(&arena->lock);
 	return ret;
@@ -315,12 +316,14 @@ u64 arena_prog_alloc_pages(struct arena *arena, u64 ptr, u32 n, int node,
 
 void arena_prog_free_pages(struct arena *arena, u64 ptr, u32 n)
 {
-	u64 first = arena_prog_pgoff(arena, ptr);
+	u64 first;
 
-	if (!ptr || !n || offset_in_page(ptr) || first >= arena->nr_pages)
+	if (!ptr || !n || offset_in_page(ptr))
 		return;
 	mutex_lock(&arena->lock);
-	arena_depopulate(arena, first, min_t(u64, n, arena->nr_pages - first));
+	first = arena_prog_pgoff(arena, ptr);
+	if (first < arena->nr_pages)
+		arena_depopulate(arena, first, min_t(u64, n, arena->nr_pages - first));
 	mutex_unlock(&arena->lock);
 }
 
@@ -423,7 +426,7 @@ static const struct vm_operations_struct arena_vm_ops = {
 /*
  * Where a mapping of the arena goes: its address if it has one, else
  * anywhere the whole length does not cross a 4 GiB boundary, so that the
- * low 32 bits of a user pointer are its arena offset.  As the kernel does:
+ * low 32 bits of a user pointer name its page (arena_kidx()).  As the kernel does:
  * ask for twice the length and keep the part that does not cross.
  */
 static unsigned long arena_get_unmapped_area(struct file *file,
