@@ -104,6 +104,15 @@ static unsigned long ringbuf_rec_size(u32 len)
 			RINGBUF_HDR_SZ, 8);
 }
 
+/*
+ * A record of size bytes never fits, however empty the ring: a producer
+ * stays less than a ring's length ahead of the consumer.
+ */
+static bool ringbuf_never_fits(const struct ringbuf *rb, u64 size)
+{
+	return size > RINGBUF_MAX_RECORD_SZ || ringbuf_rec_size(size) > rb->mask;
+}
+
 static void ringbuf_notify(struct irq_work *work)
 {
 	struct ringbuf *rb = container_of(work, struct ringbuf, work);
@@ -169,11 +178,9 @@ void *ringbuf_reserve(struct ringbuf *rb, u64 size)
 	struct ringbuf_hdr *hdr;
 	u32 len;
 
-	if (size > RINGBUF_MAX_RECORD_SZ)
+	if (ringbuf_never_fits(rb, size))
 		return NULL;
-	len = round_up(size + RINGBUF_HDR_SZ, 8);
-	if (len > rb->mask)
-		return NULL;
+	len = ringbuf_rec_size(size);
 
 	cons_pos = smp_load_acquire(rb->consumer_pos);
 	local_irq_save(flags);
@@ -269,7 +276,7 @@ static int ringbuf_user_peek(struct ringbuf *rb, void **sample, u32 *len,
 	if (hdr & RINGBUF_BUSY_BIT)
 		return -ENODATA;
 	*len = hdr & ~RINGBUF_DISCARD_BIT;
-	*total = round_up((u64)*len + RINGBUF_HDR_SZ, 8);
+	*total = ringbuf_rec_size(hdr);
 	if (*total > prod - cons)
 		return -EINVAL;
 	if (hdr & RINGBUF_DISCARD_BIT)
@@ -338,12 +345,8 @@ static int ringbuf_check_records(const struct ringbuf *rb,
 	for (i = 0; i < n; i++) {
 		if (recs[i].reserved)
 			return -EINVAL;
-		/*
-		 * Never fits, however empty the ring (a producer stays less
-		 * than a ring's length ahead): not worth retrying.
-		 */
-		if (recs[i].len > RINGBUF_MAX_RECORD_SZ ||
-		    round_up(recs[i].len + RINGBUF_HDR_SZ, 8) > rb->mask)
+		/* Not worth retrying, unlike a ring that is full now. */
+		if (ringbuf_never_fits(rb, recs[i].len))
 			return -E2BIG;
 	}
 	return 0;
