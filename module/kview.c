@@ -63,12 +63,6 @@ static unsigned long arena_kview_end(const struct arena_kview *kv)
 	return (unsigned long)kv->base + ARENA_KVIEW_SIZE;
 }
 
-static unsigned long arena_kview_slice(const struct arena_kview *kv,
-				       unsigned long addr)
-{
-	return (addr - kv->slices_base) >> PMD_SHIFT;
-}
-
 static unsigned long arena_kview_slice_addr(const struct arena_kview *kv,
 					    unsigned long slice)
 {
@@ -131,21 +125,27 @@ static void arena_kview_drop_tables(struct arena_kview *kv)
 /* Finds the PMD tables of the range, then keeps PTE pages only at its ends. */
 static int arena_kview_take(struct arena_kview *kv)
 {
-	unsigned long addr = (unsigned long)kv->base;
-	unsigned long end = arena_kview_end(kv), region;
+	unsigned long base = (unsigned long)kv->base, end = arena_kview_end(kv);
+	unsigned long region, slice, addr, to;
 	pmd_t *pmd;
 	int i = 0;
 
 	BUILD_BUG_ON(ARENA_KVIEW_SIZE / PUD_SIZE + 2 > ARENA_KVIEW_PMD_TABLES);
 	for (region = kv->tables_base; region < end; region += PUD_SIZE) {
-		pmd = arena_kview_walk(max(region, addr));
+		pmd = arena_kview_walk(max(region, base));
 		if (WARN_ON_ONCE(!pmd))
 			return -EFAULT;
-		kv->pmd_tables[i++] = pmd - pmd_index(max(region, addr));
+		kv->pmd_tables[i++] = pmd - pmd_index(max(region, base));
 	}
-	for (; addr < end; addr += PAGE_SIZE)
-		if (!arena_kview_slice_is_ours(kv, arena_kview_slice(kv, addr)))
+	/* The end slices keep their PTE pages: empty our part of them. */
+	for (slice = 0; slice < kv->nr_slices; slice++) {
+		if (arena_kview_slice_is_ours(kv, slice))
+			continue;
+		addr = max(arena_kview_slice_addr(kv, slice), base);
+		to = min(arena_kview_slice_addr(kv, slice) + PMD_SIZE, end);
+		for (; addr < to; addr += PAGE_SIZE)
 			set_pte(arena_kview_pte(kv, addr), __pte(0));
+	}
 	/* Also flushes the dummy page's translations at the ends. */
 	arena_kview_drop_tables(kv);
 	return 0;
