@@ -36,6 +36,8 @@
 
 #include <arena_kmod.h>
 
+#include "meminfo.h"
+
 /* Linux 6.9+ (see tests/vm/arena_vs_bpf.c): absent from 6.1's uapi headers. */
 #ifndef BPF_MAP_TYPE_ARENA
 #define BPF_MAP_TYPE_ARENA	33
@@ -261,65 +263,15 @@ static bool alloc_free_all(enum impl impl, double *v)
 
 /* ---- memory-per-arena ---- */
 
-#define MEMINFO_MAX	96
-
-struct meminfo {
-	int n;
-	char name[MEMINFO_MAX][32];
-	long long kb[MEMINFO_MAX];
-};
-
-/* Folds the per-cpu vmstat differences into the totals /proc/meminfo shows. */
-static bool stat_refresh(void)
+/* A snapshot (tests/lib/meminfo.h), or false after saying why. */
+static bool meminfo_snapshot(struct meminfo *m)
 {
-	int fd = open("/proc/sys/vm/stat_refresh", O_WRONLY | O_CLOEXEC);
-	bool ok = fd >= 0 && write(fd, "1", 1) == 1;
+	const char *what;
+	int err = meminfo_read(m, &what);
 
-	if (!ok)
-		error("/proc/sys/vm/stat_refresh");
-	if (fd >= 0)
-		close(fd);
-	return ok;
-}
-
-/*
- * /proc/meminfo, and as "PerCpuLists" the pages on the per-cpu free lists
- * (/proc/zoneinfo's pagesets): free, but not counted in MemFree.
- */
-static bool meminfo_read(struct meminfo *m)
-{
-	long long count, pcp = 0;
-	char line[256];
-	FILE *f;
-
-	if (!stat_refresh())
-		return false;
-	f = fopen("/proc/meminfo", "r");
-	if (!f)
-		return error("/proc/meminfo");
-	m->n = 0;
-	while (m->n < MEMINFO_MAX - 1 &&
-	       fscanf(f, " %31[^:]: %lld%*[^\n]", m->name[m->n], &m->kb[m->n]) == 2)
-		m->n++;
-	fclose(f);
-	f = fopen("/proc/zoneinfo", "r");
-	if (!f)
-		return error("/proc/zoneinfo");
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, " count: %lld", &count) == 1)
-			pcp += count;
-	fclose(f);
-	strcpy(m->name[m->n], "PerCpuLists");
-	m->kb[m->n++] = pcp * (page_size / 1024);
-	return true;
-}
-
-static long long meminfo_get(const struct meminfo *m, const char *name)
-{
-	for (int i = 0; i < m->n; i++)
-		if (!strcmp(m->name[i], name))
-			return m->kb[i];
-	return 0;
+	if (err)
+		errno = -err;
+	return err ? error(what) : true;
 }
 
 /*
@@ -353,7 +305,7 @@ static bool memory_per_arena(enum impl impl, double *v)
 	bool ok;
 
 	settle();
-	if (!meminfo_read(&before))
+	if (!meminfo_snapshot(&before))
 		return false;
 	for (n = 0; n < MEM_ARENAS; n++) {
 		if (!arena_open(impl, 1, &fd[n], &base[n]))
@@ -361,7 +313,7 @@ static bool memory_per_arena(enum impl impl, double *v)
 		touch(base[n], 0, 1);
 	}
 	settle();
-	ok = n == MEM_ARENAS && meminfo_read(&after);
+	ok = n == MEM_ARENAS && meminfo_snapshot(&after);
 	while (n--)
 		arena_close(1, fd[n], base[n]);
 	if (!ok)
@@ -369,8 +321,7 @@ static bool memory_per_arena(enum impl impl, double *v)
 
 	v[0] = (meminfo_get(&before, "MemAvailable") -
 		meminfo_get(&after, "MemAvailable")) / (double)MEM_ARENAS;
-	v[1] = (meminfo_get(&before, "MemFree") + meminfo_get(&before, "PerCpuLists") -
-		meminfo_get(&after, "MemFree") - meminfo_get(&after, "PerCpuLists")) /
+	v[1] = (meminfo_free_kb(&before) - meminfo_free_kb(&after)) /
 	       (double)MEM_ARENAS;
 	for (i = 0; i < (int)COUNT(kernel_fields); i++)
 		fields += meminfo_get(&after, kernel_fields[i]) -

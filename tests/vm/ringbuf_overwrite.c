@@ -85,11 +85,25 @@ static int ring_map(int fd, uint64_t data_size, struct ring_map *m)
 	return 0;
 }
 
-static void ring_unmap(struct ring_map *m, uint64_t data_size)
+static void ring_unmap(struct ring_map *m)
 {
-	(void)data_size;
 	munmap(m->cons, psz());
 	munmap((void *)m->pos, m->ro_len);
+}
+
+/* An overwrite ring of data_size bytes, mapped: its fd, or -1 (a failed check). */
+static int overwrite_ring_mapped(uint64_t data_size, struct ring_map *m)
+{
+	int fd = ring_new(RINGBUF_F_OVERWRITE, data_size);
+
+	TAP_EXPECT_OK(fd);
+	if (fd < 0)
+		return -1;
+	if (ring_map(fd, data_size, m)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 /*
@@ -150,12 +164,10 @@ static void keeps_newest(void)
 	uint32_t first = 0, last = 0, fit = size / REC_SPACE;
 	struct ringbuf_info info;
 	struct ring_map m;
-	int fd = ring_new(RINGBUF_F_OVERWRITE, size);
+	int fd = overwrite_ring_mapped(size, &m);
 
-	if (fd < 0 || ring_map(fd, size, &m)) {
-		TAP_EXPECT_OK(fd);
+	if (fd < 0)
 		return;
-	}
 	TAP_EXPECT_OK(output_seq(fd, 0, 1000));
 	TAP_EXPECT_EQ(read_seqs(&m, size, &first, &last), fit);
 	TAP_EXPECT_EQ(last, 999);
@@ -167,7 +179,7 @@ static void keeps_newest(void)
 	TAP_EXPECT_EQ(info.overwrite_pos, (1000 - fit) * REC_SPACE);
 	TAP_EXPECT_EQ(info.avail_data, fit * REC_SPACE);
 	TAP_EXPECT(info.producer_pos - info.overwrite_pos <= size - 1);
-	ring_unmap(&m, size);
+	ring_unmap(&m);
 	close(fd);
 }
 
@@ -178,12 +190,10 @@ static void consumer_ahead_of_overwrite(void)
 	uint32_t first = 0, last = 0;
 	struct ringbuf_info info;
 	struct ring_map m;
-	int fd = ring_new(RINGBUF_F_OVERWRITE, size);
+	int fd = overwrite_ring_mapped(size, &m);
 
-	if (fd < 0 || ring_map(fd, size, &m)) {
-		TAP_EXPECT_OK(fd);
+	if (fd < 0)
 		return;
-	}
 	TAP_EXPECT_OK(output_seq(fd, 0, 10));
 	/* Consume 4: overwrite has not started, so nothing is lost yet. */
 	__atomic_store_n(m.cons, 4 * REC_SPACE, __ATOMIC_RELEASE);
@@ -198,7 +208,7 @@ static void consumer_ahead_of_overwrite(void)
 	TAP_EXPECT_EQ(info.avail_data, info.producer_pos - info.overwrite_pos);
 	TAP_EXPECT_EQ(read_seqs(&m, size, &first, &last), size / REC_SPACE);
 	TAP_EXPECT_EQ(last, 109);
-	ring_unmap(&m, size);
+	ring_unmap(&m);
 	close(fd);
 }
 
