@@ -33,6 +33,8 @@
 /* Feature bits in arena_version.features: one per object type or ability. */
 #define ARENA_FEATURE_ARENA	(1ULL << 0)	/* ARENA_IOC_CREATE and arena fds */
 #define ARENA_FEATURE_RINGBUF	(1ULL << 1)	/* RINGBUF_IOC_CREATE and ring fds */
+#define ARENA_FEATURE_ARRAY	(1ULL << 2)	/* ARRAY_IOC_CREATE and array fds */
+#define ARENA_FEATURE_PROG	(1ULL << 3)	/* PROG_IOC_LOAD and program fds */
 
 /*
  * ARENA_IOC_VERSION: which ABI the module speaks.
@@ -225,5 +227,110 @@ struct ringbuf_info {
 #define RINGBUF_INFO_SIZE_VER0		48
 
 #define RINGBUF_IOC_QUERY	_IO(ARENA_IOC_MAGIC, 0x21)
+
+/*
+ * Arrays: max_entries values of value_size bytes each, zeroed at creation,
+ * what a program's .data, .bss and .rodata and its array maps become
+ * (BPF_MAP_TYPE_ARRAY semantics: the key is a __u32 index).
+ */
+#define ARRAY_F_MMAPABLE	(1U << 0)	/* mmap of the values allowed */
+#define ARRAY_F_RDONLY_PROG	(1U << 1)	/* programs may only read */
+
+/* ARRAY_IOC_CREATE on /dev/arena: returns the array's fd (O_CLOEXEC). */
+struct array_create {
+	__u32 size;
+	__u32 flags;		/* ARRAY_F_* */
+	__u32 value_size;	/* 1 .. ARRAY_VALUE_MAX */
+	__u32 max_entries;	/* 1 .., value_size rounded up to 8 times
+				 * max_entries at most ARRAY_BYTES_MAX */
+};
+
+#define ARRAY_CREATE_SIZE_VER0	16
+#define ARRAY_VALUE_MAX		(1U << 20)
+#define ARRAY_BYTES_MAX		(1ULL << 32)
+
+#define ARRAY_IOC_CREATE	_IO(ARENA_IOC_MAGIC, 0x03)
+
+/*
+ * ARRAY_IOC_LOOKUP / ARRAY_IOC_UPDATE on an array fd: copy one value out or
+ * in, as bpf_map_lookup_elem() / bpf_map_update_elem() with BPF_ANY.  An
+ * index out of range is ENOENT for a lookup, E2BIG for an update.
+ */
+struct array_elem {
+	__u32 size;
+	__u32 flags;		/* must be 0 */
+	__u32 index;
+	__u32 reserved;		/* must be 0 */
+	__u64 value;		/* user address of value_size bytes */
+};
+
+#define ARRAY_ELEM_SIZE_VER0	24
+
+#define ARRAY_IOC_LOOKUP	_IO(ARENA_IOC_MAGIC, 0x30)
+#define ARRAY_IOC_UPDATE	_IO(ARENA_IOC_MAGIC, 0x31)
+
+/*
+ * Programs: eBPF instructions as clang -target bpf emits them, checked by
+ * the module's verifier.  References to objects are ld_imm64 with src_reg
+ * BPF_PSEUDO_MAP_IDX (imm = index into obj_fds) or BPF_PSEUDO_MAP_IDX_VALUE
+ * (imm = index, next imm = offset into the value); kfunc calls are src_reg
+ * BPF_PSEUDO_KFUNC_CALL with imm one of these ids, which libarena's loader
+ * assigns from the extern's name:
+ */
+#define ARENA_KFUNC_ARENA_ALLOC_PAGES	1	/* bpf_arena_alloc_pages */
+#define ARENA_KFUNC_ARENA_FREE_PAGES	2	/* bpf_arena_free_pages */
+
+#define PROG_INSNS_MAX		(1U << 20)
+#define PROG_OBJS_MAX		64
+#define PROG_CTX_MAX		4096
+#define PROG_LICENSE_MAX	128
+#define PROG_LOG_LEVEL_MAX	2
+
+/* PROG_IOC_LOAD on /dev/arena: returns the program's fd (O_CLOEXEC). */
+struct prog_load {
+	__u32 size;
+	__u32 flags;		/* must be 0 */
+	__u64 insns;		/* user address of struct bpf_insn[insn_cnt] */
+	__u32 insn_cnt;		/* 1 .. PROG_INSNS_MAX */
+	__u32 ctx_size;		/* bytes r1 points to, 0 .. PROG_CTX_MAX */
+	__u64 obj_fds;		/* user address of __s32[nr_objs] */
+	__u32 nr_objs;		/* 0 .. PROG_OBJS_MAX */
+	__u32 log_level;	/* 0 .. PROG_LOG_LEVEL_MAX */
+	__u64 log_buf;		/* user address of log_size bytes */
+	__u32 log_size;		/* 0 with level 0, else at least 128 */
+	__u32 log_true_size;	/* out: bytes the whole log needed, with NUL */
+	__u64 license;		/* user address of a NUL-terminated string */
+	char name[16];		/* NUL-terminated; for listings */
+};
+
+#define PROG_LOAD_SIZE_VER0	72
+
+#define PROG_IOC_LOAD		_IO(ARENA_IOC_MAGIC, 0x04)
+
+/* Run once on each online CPU instead of on the caller's. */
+#define PROG_RUN_F_EVERY_CPU	(1U << 0)
+
+/*
+ * PROG_IOC_RUN on a program fd, like BPF_PROG_TEST_RUN: copies ctx_in into
+ * a ctx_size buffer (a shorter ctx_in is zero-extended), runs the program
+ * repeat times (0 counts as 1) on it in process context, and copies the
+ * buffer back to ctx_out.  A pending signal stops a long repeat with EINTR.
+ */
+struct prog_run {
+	__u32 size;
+	__u32 flags;		/* PROG_RUN_F_* */
+	__u64 ctx_in;		/* user address, or 0 */
+	__u64 ctx_out;		/* user address, or 0 */
+	__u32 ctx_size_in;	/* 0 .. the program's ctx_size */
+	__u32 ctx_size_out;	/* in: room at ctx_out; out: bytes written */
+	__u32 repeat;
+	__u32 reserved;		/* must be 0 */
+	__u64 retval;		/* out: r0 of the last run */
+	__u64 duration_ns;	/* out: mean time per run */
+};
+
+#define PROG_RUN_SIZE_VER0	56
+
+#define PROG_IOC_RUN		_IO(ARENA_IOC_MAGIC, 0x40)
 
 #endif /* _UAPI_ARENA_KMOD_H */
