@@ -4,6 +4,7 @@
  * them, for kernels that do not have them.
  */
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 
 #include "device.h"
 #include "kview.h"
@@ -40,6 +41,8 @@ static void __exit arena_kmod_exit(void)
 {
 	arena_device_unregister();
 	arena_objfs_exit();
+	/* Arena pages freed after a grace period: their callbacks are ours. */
+	rcu_barrier();
 	arena_kview_exit();
 }
 

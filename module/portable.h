@@ -55,6 +55,8 @@ typedef int64_t s64;
 #define __maybe_unused		__attribute__((__unused__))
 #define __printf(a, b)		__attribute__((format(printf, a, b)))
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#define __acquires(x)
+#define __releases(x)
 
 #ifndef U32_MAX
 #define U8_MAX		((u8)~0U)

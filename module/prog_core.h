@@ -119,8 +119,8 @@ prog_helper_fn prog_kfunc(u32 id);	/* NULL: no such kfunc */
  * must not sleep in between; the page stays valid until the exit even if
  * the arena frees it concurrently.
  */
-void prog_arena_enter(void);
-void prog_arena_exit(void);
+void prog_arena_enter(void) __acquires(RCU);
+void prog_arena_exit(void) __releases(RCU);
 void *prog_arena_page(const struct prog_obj *arena, u32 pgoff);
 /* Page size of the arena's pages (PAGE_SIZE in the module). */
 u32 prog_arena_page_size(void);

@@ -3,7 +3,10 @@
 #ifndef ARENA_TEST_DEV_H
 #define ARENA_TEST_DEV_H
 
+#include <errno.h>
 #include <fcntl.h>
+#include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <arena_kmod.h>
@@ -18,6 +21,32 @@ static inline int open_dev(void)
 		tap_fail(__FILE__, __LINE__, "open %s: %s", ARENA_DEVICE_PATH,
 			 strerror(errno));
 	return fd;
+}
+
+/*
+ * One of /dev/arena's commands on a fresh open of the device: what the
+ * ioctl returned (a new object's fd), or -errno.
+ */
+static inline int dev_ioctl(unsigned long cmd, void *arg)
+{
+	int dev = open_dev(), ret;
+
+	if (dev < 0)
+		return -ENODEV;
+	ret = ioctl(dev, cmd, arg);
+	if (ret < 0)
+		ret = -errno;
+	close(dev);
+	return ret;
+}
+
+/* Checks that the module announces feature (ARENA_FEATURE_*). */
+static inline void expect_feature(__u64 feature)
+{
+	struct arena_version ver = { .size = sizeof(ver) };
+
+	TAP_EXPECT_OK(dev_ioctl(ARENA_IOC_VERSION, &ver));
+	TAP_EXPECT_EQ(ver.features & feature, feature);
 }
 
 #endif /* ARENA_TEST_DEV_H */
