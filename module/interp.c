@@ -243,13 +243,14 @@ static bool interp_arena_copy(const struct prog_obj *arena, u64 reg, s16 off,
 	if (head < size)
 		second = prog_arena_page(arena, (u64)addr / psize + 1);
 	present = first && (head == size || second);
-	if (present && store) {
+	if (present && store)
 		memcpy(first + in_page, buf, head);
-		memcpy(second, (u8 *)buf + head, size - head);
-	} else if (present) {
+	else if (present)
 		memcpy(buf, first + in_page, head);
+	if (present && second && store)
+		memcpy(second, (u8 *)buf + head, size - head);
+	else if (present && second)
 		memcpy((u8 *)buf + head, second, size - head);
-	}
 	prog_arena_exit();
 	return present;
 }
