@@ -37,9 +37,12 @@ struct interp_frame {
 	u64 callee_saved[4];	/* the caller's r6-r9 */
 };
 
-/* One run, on the C stack: about 1 KiB. */
+/*
+ * One run, on the C stack: about 1 KiB.  Room for 16 registers, so that
+ * no 4-bit register field reaches past the state, whatever it was given.
+ */
 struct interp_state {
-	u64 regs[MAX_BPF_REG];
+	u64 regs[16];
 	struct interp_frame frames[ISA_MAX_CALL_FRAMES];
 	u64 stack[ISA_MAX_STACK / sizeof(u64)];
 };
@@ -525,6 +528,7 @@ static u64 interp_exec(struct interp_state *st, const struct prog_func *entry)
 	insn = &entry->prog->insns[entry->start];
 
 	for (;; insn++) {
+next:
 		switch (insn->code) {
 		INTERP_ALU(BPF_ADD, +);
 		INTERP_ALU(BPF_SUB, -);
@@ -638,8 +642,8 @@ static u64 interp_exec(struct interp_state *st, const struct prog_func *entry)
 						    insn);
 				if (!frame)
 					return 0;
-				insn = &entry->prog->insns[frame->func->start] - 1;
-				break;
+				insn = &entry->prog->insns[frame->func->start];
+				goto next;
 			}
 			fallthrough;
 		/* callx (bpf_conformance's group): a helper by register. */

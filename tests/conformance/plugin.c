@@ -76,8 +76,7 @@ static int plugin_run(const u8 *code, u32 code_len, const u8 *mem, u32 mem_len)
 	int ret;
 
 	if (!code_len || code_len % sizeof(*insns))
-		return plugin_fail("program of %s bytes: not whole instructions",
-				   code_len ? "the wrong number of" : "no");
+		return plugin_fail("%s", "stdin: the program is not whole instructions");
 	insns = malloc(code_len);
 	if (!insns)
 		return plugin_fail("%s", "out of memory");
