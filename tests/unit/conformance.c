@@ -115,6 +115,71 @@ static int run_files(const char *dir, char **names, int n, bool negative)
 	return failed;
 }
 
+/* The assembler's encodings, our own forms included, field by field. */
+#define EXIT	{ BPF_JMP | BPF_EXIT, 0, 0, 0, 0 }
+static const struct {
+	const char *name;
+	const char *text;
+	struct bpf_insn insns[4];
+} encodings[] = {
+	{ "lddw-negative", "lddw %r1, -2", { { 0x18, 1, 0, 0, -2 }, { 0, 0, 0, 0, -1 } } },
+	{ "sdiv32-imm", "sdiv32 %r1, -3", { { 0x34, 1, 0, 1, -3 } } },
+	{ "movsx1664", "movsx1664 %r1, %r2", { { 0xbf, 1, 2, 16, 0 } } },
+	{ "bswap16", "bswap16 %r3", { { 0xd7, 3, 0, 0, 16 } } },
+	{ "be64", "be64 %r3", { { 0xdc, 3, 0, 0, 64 } } },
+	{ "ldxsh", "ldxsh %r1, [%r2+6]", { { 0x89, 1, 2, 6, 0 } } },
+	{ "jsle32-reg-back", "jsle32 %r1, %r2, -1", { { 0xde, 1, 2, -1, 0 } } },
+	{ "ja32", "ja32 +5", { { 0x06, 0, 0, 0, 5 } } },
+	{ "ja-first-exit", "ja exit\nexit\nexit", { { 0x05, 0, 0, 0, 0 }, EXIT, EXIT } },
+	{ "lock-xchg32", "lock xchg32 [%r10-4], %r1", { { 0xc3, 10, 1, -4, 0xe1 } } },
+	{ "lock-fetch-xor", "lock fetch xor [%r1+0], %r2", { { 0xdb, 1, 2, 0, 0xa1 } } },
+	{ "call-helper", "call 181", { { 0x85, 0, 0, 0, 181 } } },
+	{ "call-local", "call local f\nexit\nf:\nexit", { { 0x85, 0, 1, 0, 1 }, EXIT, EXIT } },
+	{ "call-runtime", "call runtime 2", { { 0x85, 0, 2, 0, 2 } } },
+	{ "callx", "call %r3", { { 0x8d, 3, 0, 0, 0 } } },
+	{ "may_goto", "may_goto +3", { { 0xe5, 0, 0, 3, 0 } } },
+	{ "addr_space_cast", "addr_space_cast %r1, %r2, 1, 0", { { 0xbf, 1, 2, 1, 0x10000 } } },
+	{ "ldfunc", "ldfunc %r2, f\nexit\nf:\nexit",
+	  { { 0x18, 2, 4, 0, 2 }, { 0, 0, 0, 0, 0 }, EXIT, EXIT } },
+	{ "arena-ldxw", "arena ldxw %r0, [%r1+4]", { { 0xa1, 0, 1, 4, 0 } } },
+	{ "arena-stb", "arena stb [%r1-2], 7", { { 0xb2, 1, 0, -2, 7 } } },
+	{ "arena-stxdw", "arena stxdw [%r1+0], %r2", { { 0xbb, 1, 2, 0, 0 } } },
+	{ "arena-lock-fetch-add", "arena lock fetch add [%r1+8], %r2",
+	  { { 0xfb, 1, 2, 8, 0x01 } } },
+	{ "arena-lock-cmpxchg32", "arena lock cmpxchg32 [%r1+0], %r2",
+	  { { 0xe3, 1, 2, 0, 0xf1 } } },
+};
+
+static int run_encodings(void)
+{
+	struct bpf_insn *insns, *want;
+	char err[256], name[300];
+	int failed = 0;
+	u32 i, j, n;
+
+	for (i = 0; i < ARRAY_SIZE(encodings); i++) {
+		want = (struct bpf_insn *)encodings[i].insns;
+		if (asm_assemble(encodings[i].text, &insns, &n, err, sizeof(err))) {
+			tap_fail(__FILE__, __LINE__, "%s: %s", encodings[i].text, err);
+			n = 0;
+			insns = NULL;
+		}
+		for (j = 0; j < n; j++)
+			if (memcmp(&insns[j], &want[j], sizeof(*insns)))
+				tap_fail(__FILE__, __LINE__, "insn %u: %02x %x %x %d %d, expected "
+					 "%02x %x %x %d %d", j, insns[j].code, insns[j].dst_reg,
+					 insns[j].src_reg, insns[j].off, insns[j].imm, want[j].code,
+					 want[j].dst_reg, want[j].src_reg, want[j].off, want[j].imm);
+		for (j = n; j < ARRAY_SIZE(encodings[i].insns); j++)
+			if (want[j].code)
+				tap_fail(__FILE__, __LINE__, "insn %u missing", j);
+		free(insns);
+		snprintf(name, sizeof(name), "asm/%s", encodings[i].name);
+		failed |= tap_report("conformance", name);
+	}
+	return failed;
+}
+
 /* bytes as the runner encodes them: two hex digits and a space each. */
 static char *hex_encode(const void *bytes, size_t len)
 {
@@ -258,6 +323,7 @@ int main(void)
 		failed |= run_files(TESTS_DIR, tests, nr_tests, false);
 	if (nr_negative > 0)
 		failed |= run_files(NEGATIVE_DIR, negative, nr_negative, true);
+	failed |= run_encodings();
 	failed |= tap_run(plugin_tests, ARRAY_SIZE(plugin_tests));
 	free_names(tests, nr_tests);
 	free_names(negative, nr_negative);
