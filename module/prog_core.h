@@ -125,9 +125,13 @@ void *prog_arena_page(const struct prog_obj *arena, u32 pgoff);
 /* Page size of the arena's pages (PAGE_SIZE in the module). */
 u32 prog_arena_page_size(void);
 
-/* Runs prog's entry with r1 = ctx and returns r0. */
+/* Interprets prog's entry with r1 = ctx and returns r0, JIT or not. */
 u64 interp_run(const struct prog_core *prog, void *ctx);
-/* Calls a function as a callback (bpf_loop): r1-r5 in, r0 out. */
+/*
+ * Calls a function, compiled if a JIT compiled it (->jited), else
+ * interpreted: a callback from a helper (bpf_loop), or a program's entry.
+ * r1-r5 in, r0 out.
+ */
 u64 prog_func_call(const struct prog_func *func, u64 r1, u64 r2, u64 r3,
 		   u64 r4, u64 r5);
 
