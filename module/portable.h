@@ -3,7 +3,7 @@
  * What the plain-C parts of the module (verifier, interpreter, helper
  * prototypes) may use, so that the same sources build into the module and
  * into the user-space unit tests: fixed-size types, zeroed allocation,
- * overflow checks, errno values, memcpy/memset.
+ * overflow checks, errno values, memcpy/memset, vsnprintf.
  */
 #ifndef ARENA_PORTABLE_H
 #define ARENA_PORTABLE_H
@@ -26,9 +26,11 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>		/* vsnprintf, as the kernel has it */
 #include <stdlib.h>
 #include <string.h>
 
