@@ -466,20 +466,20 @@ void scalar_divmod(struct reg_state *dst, const struct reg_state *src, u8 op,
 	*dst = d;
 }
 
-struct range {
+struct bounds_range {
 	u64 umin, umax;
 	s64 smin, smax;
 };
 
-static struct range range_get(const struct reg_state *reg, bool jmp32)
+static struct bounds_range range_get(const struct reg_state *reg, bool jmp32)
 {
 	if (jmp32)
-		return (struct range){ reg->u32_min, reg->u32_max,
+		return (struct bounds_range){ reg->u32_min, reg->u32_max,
 				       reg->s32_min, reg->s32_max };
-	return (struct range){ reg->umin, reg->umax, reg->smin, reg->smax };
+	return (struct bounds_range){ reg->umin, reg->umax, reg->smin, reg->smax };
 }
 
-static void range_put(struct reg_state *reg, const struct range *r, bool jmp32)
+static void range_put(struct reg_state *reg, const struct bounds_range *r, bool jmp32)
 {
 	if (jmp32) {
 		reg->u32_min = (u32)r->umin;
@@ -515,7 +515,7 @@ static u8 negate_op(u8 op)
  * a < b (or <= when or_equal); false: impossible.  32-bit ranges sit in
  * the same fields, so the rule holds for them too.
  */
-static bool range_lt(struct range *a, struct range *b, bool is_signed,
+static bool range_lt(struct bounds_range *a, struct bounds_range *b, bool is_signed,
 		     bool or_equal)
 {
 	u64 d = or_equal ? 0 : 1;
@@ -537,7 +537,7 @@ static bool range_lt(struct range *a, struct range *b, bool is_signed,
 /* One operand known: "not equal" trims it from the other's ends. */
 static bool range_ne(struct reg_state *a, const struct reg_state *b, bool jmp32)
 {
-	struct range r = range_get(a, jmp32);
+	struct bounds_range r = range_get(a, jmp32);
 	u64 c;
 
 	if (!(jmp32 ? tnum_is_const(tnum_subreg(b->var_off)) :
@@ -564,7 +564,7 @@ static bool refine_eq(struct reg_state *a, struct reg_state *b, bool jmp32)
 {
 	struct tnum ta = jmp32 ? tnum_subreg(a->var_off) : a->var_off;
 	struct tnum tb = jmp32 ? tnum_subreg(b->var_off) : b->var_off;
-	struct range ra = range_get(a, jmp32), rb = range_get(b, jmp32);
+	struct bounds_range ra = range_get(a, jmp32), rb = range_get(b, jmp32);
 	struct tnum t;
 
 	if ((ta.value ^ tb.value) & ~ta.mask & ~tb.mask)
@@ -602,7 +602,7 @@ static bool refine_set(struct reg_state *a, const struct reg_state *b,
 bool scalar_refine(struct reg_state *a, struct reg_state *b, u8 op,
 		   bool negate, bool jmp32)
 {
-	struct range ra = range_get(a, jmp32), rb = range_get(b, jmp32);
+	struct bounds_range ra = range_get(a, jmp32), rb = range_get(b, jmp32);
 	bool ok = true;
 
 	if (negate)
