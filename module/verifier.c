@@ -407,13 +407,14 @@ static int ptr_branch(struct verifier_env *env, const struct bpf_insn *insn,
 	u32 id = dst->id, ref = dst->ref_id;
 	int err;
 
-	if (BPF_CLASS(insn->code) == BPF_JMP32)
-		goto bad;
+	/* Arena pointers hold user addresses: compared like scalars. */
 	if (dst->type == PTR_TO_ARENA || src->type == PTR_TO_ARENA) {
 		if (reg_is_kernel_pointer(dst) || reg_is_kernel_pointer(src))
 			goto bad;
 		return -1;
 	}
+	if (BPF_CLASS(insn->code) == BPF_JMP32)
+		goto bad;
 	if (reg_is_kernel_pointer(dst) && is_zero(src) && (op == BPF_JEQ || op == BPF_JNE)) {
 		if (!nullable)
 			return op == BPF_JNE;

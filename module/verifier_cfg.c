@@ -481,6 +481,101 @@ static void reset_walk(struct verifier_env *env)
 		env->funcs[f].color = 0;
 }
 
+#define REG_BIT(r)	((u16)(1U << (r)))
+#define ARG_REGS	(REG_BIT(1) | REG_BIT(2) | REG_BIT(3) | REG_BIT(4) | REG_BIT(5))
+
+/* Registers an instruction reads (*use) and writes (*def). */
+static void insn_use_def(const struct bpf_insn *insn, u16 *use, u16 *def)
+{
+	u8 class = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
+	bool is_x = BPF_SRC(insn->code) == BPF_X;
+
+	*use = 0;
+	*def = 0;
+	switch (class) {
+	case BPF_ALU:
+	case BPF_ALU64:
+		*def = REG_BIT(insn->dst_reg);
+		if (op != BPF_MOV)
+			*use |= REG_BIT(insn->dst_reg);
+		if (is_x && op != BPF_END && op != BPF_NEG)
+			*use |= REG_BIT(insn->src_reg);
+		return;
+	case BPF_LD:
+		*def = REG_BIT(insn->dst_reg);
+		return;
+	case BPF_LDX:
+		*use = REG_BIT(insn->src_reg);
+		*def = REG_BIT(insn->dst_reg);
+		return;
+	case BPF_ST:
+		*use = REG_BIT(insn->dst_reg);
+		return;
+	case BPF_STX:
+		*use = REG_BIT(insn->dst_reg) | REG_BIT(insn->src_reg);
+		if (BPF_MODE(insn->code) != BPF_ATOMIC)
+			return;
+		if (insn->imm == BPF_CMPXCHG) {
+			*use |= REG_BIT(0);
+			*def = REG_BIT(0);
+		} else if (insn->imm & BPF_FETCH) {
+			*def = REG_BIT(insn->src_reg);
+		}
+		return;
+	default:
+		if (op == BPF_CALL) {
+			*use = ARG_REGS;
+			*def = ARG_REGS | REG_BIT(0);
+		} else if (op == BPF_EXIT) {
+			*use = REG_BIT(0);
+		} else if (op != BPF_JA && op != ISA_JCOND) {
+			*use = REG_BIT(insn->dst_reg);
+			if (is_x)
+				*use |= REG_BIT(insn->src_reg);
+		}
+		return;
+	}
+}
+
+/*
+ * Static register liveness: the registers some path from an instruction
+ * reads before writing.  Pruning ignores the others: their values cannot
+ * make a difference.  Backward passes until nothing changes.
+ */
+void verifier_compute_liveness(struct verifier_env *env)
+{
+	struct prog_core *prog = env->prog;
+	bool changed = true;
+	u16 use, def, out;
+	u32 i;
+
+	while (changed) {
+		changed = false;
+		for (i = prog->len; i-- > 0;) {
+			const struct bpf_insn *insn = &prog->insns[i];
+			u16 live;
+
+			if (env->aux[i].imm64_tail)
+				continue;
+			out = 0;
+			if (insn->code != (BPF_JMP | BPF_EXIT) && !is_uncond(insn)) {
+				u32 next = i + (isa_is_ld_imm64(insn) ? 2 : 1);
+
+				if (next < prog->len)
+					out |= env->aux[next].live;
+			}
+			if (is_jump(insn))
+				out |= env->aux[jump_target(insn, i)].live;
+			insn_use_def(insn, &use, &def);
+			live = use | (out & ~def) | REG_BIT(REG_FP);
+			if (live != env->aux[i].live) {
+				env->aux[i].live = live;
+				changed = true;
+			}
+		}
+	}
+}
+
 int verifier_check_structure(struct verifier_env *env)
 {
 	struct prog_core *prog = env->prog;
@@ -511,6 +606,7 @@ int verifier_check_structure(struct verifier_env *env)
 	err = check_reachable(env);
 	if (err)
 		return err;
+	verifier_compute_liveness(env);
 	reset_walk(env);
 	return walk_calls(env, 0, 0, false);
 }

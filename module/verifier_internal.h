@@ -113,6 +113,7 @@ struct insn_aux {
 	u8 imm64_tail:1;	/* second half of an ld_imm64 */
 	u8 reachable:1;
 	u8 mem_kind;		/* 0, MEM_KIND_PLAIN or MEM_KIND_ARENA */
+	u16 live;		/* registers read on some path before written */
 	u32 func;		/* the function it belongs to */
 	u32 nr_stored;
 	struct stored_state *stored;
@@ -158,6 +159,7 @@ void verifier_log_state(struct verifier_env *env, u32 insn);
 /* verifier_cfg.c */
 int verifier_check_structure(struct verifier_env *env);
 int verifier_check_stack_chain(struct verifier_env *env);
+void verifier_compute_liveness(struct verifier_env *env);
 u32 verifier_func_of(const struct verifier_env *env, u32 start);
 
 /* verifier_bounds.c */

@@ -7,7 +7,8 @@
  */
 #include "verifier_internal.h"
 
-static void log_vappend(struct verifier_log *log, const char *fmt, va_list ap)
+static __printf(2, 0)
+void log_vappend(struct verifier_log *log, const char *fmt, va_list ap)
 {
 	u32 avail;
 	int n;

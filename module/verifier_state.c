@@ -215,11 +215,25 @@ static bool stacksafe(struct verifier_env *env, const struct func_frame *old,
 	return true;
 }
 
+/*
+ * Registers whose value matters in frame i: what the top frame reads from
+ * here on; in a caller, what it reads after the call returns, but r0-r5,
+ * which the return overwrites.
+ */
+static u16 live_regs(struct verifier_env *env, const struct verifier_state *st,
+		     u32 i)
+{
+	if (i == st->curframe)
+		return env->aux[env->insn_idx].live;
+	return env->aux[st->frames[i + 1]->callsite + 1].live & ~0x3fU;
+}
+
 static bool states_equal(struct verifier_env *env,
 			 const struct verifier_state *old,
 			 const struct verifier_state *cur)
 {
 	u32 i, r;
+	u16 live;
 
 	if (old->curframe != cur->curframe || old->nr_refs != cur->nr_refs)
 		return false;
@@ -232,8 +246,10 @@ static bool states_equal(struct verifier_env *env,
 
 		if (of->callsite != cf->callsite || of->func != cf->func)
 			return false;
+		live = live_regs(env, cur, i);
 		for (r = 0; r < MAX_REG; r++)
-			if (!regsafe(env, &of->regs[r], &cf->regs[r]))
+			if ((live & (1U << r)) &&
+			    !regsafe(env, &of->regs[r], &cf->regs[r]))
 				return false;
 		if (!stacksafe(env, of, cf))
 			return false;
