@@ -645,7 +645,7 @@ static int fill_funcs(struct verifier_env *env)
 	for (f = 0; f < env->nr_funcs; f++) {
 		prog->funcs[f].prog = prog;
 		prog->funcs[f].start = env->funcs[f].start;
-		prog->funcs[f].stack_depth = (env->funcs[f].stack_depth + 7) & ~7U;
+		prog->funcs[f].stack_depth = env->funcs[f].stack_depth;
 	}
 	prog->nr_funcs = env->nr_funcs;
 	return 0;

@@ -613,8 +613,12 @@ int verifier_check_structure(struct verifier_env *env)
 
 int verifier_check_stack_chain(struct verifier_env *env)
 {
+	u32 f;
 	int err;
 
+	/* Frames are 8-byte aligned, as they will be allocated. */
+	for (f = 0; f < env->nr_funcs; f++)
+		env->funcs[f].stack_depth = (env->funcs[f].stack_depth + 7) & ~7U;
 	reset_walk(env);
 	err = walk_calls(env, 0, 0, true);
 	if (err)
