@@ -3,8 +3,8 @@
  * What the plain-C parts of the module (verifier, interpreter, helper
  * prototypes) may use, so that the same sources build into the module and
  * into the user-space unit tests: fixed-size types, zeroed allocation,
- * overflow checks, errno values, memcpy/memset, byte swaps, and atomics on
- * memory other CPUs use at the same time.
+ * overflow checks, errno values, memcpy/memset, vsnprintf, byte swaps, and
+ * atomics on memory other CPUs use at the same time.
  */
 #ifndef ARENA_PORTABLE_H
 #define ARENA_PORTABLE_H
@@ -73,9 +73,11 @@ static inline u64 portable_atomic64_cmpxchg(u64 *p, u64 old, u64 new)
 
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>		/* vsnprintf, as the kernel has it */
 #include <stdlib.h>
 #include <string.h>
 
