@@ -14,6 +14,7 @@
 #include "arena_kmod.h"
 #include "array_kmod.h"
 #include "device.h"
+#include "prog_kmod.h"
 #include "ringbuf_kmod.h"
 #include "uarg.h"
 
@@ -31,7 +32,7 @@ static long arena_ioctl_version(void __user *uarg)
 	ver.abi_version = ARENA_ABI_VERSION;
 	ver.page_size = PAGE_SIZE;
 	ver.features = ARENA_FEATURE_ARENA | ARENA_FEATURE_RINGBUF |
-		       ARENA_FEATURE_ARRAY;
+		       ARENA_FEATURE_ARRAY | ARENA_FEATURE_PROG;
 	strscpy(ver.module_version, ARENA_KMOD_VERSION,
 		sizeof(ver.module_version));
 	return arena_uarg_out(uarg, &ver);
@@ -51,6 +52,8 @@ static long arena_dev_ioctl(struct file *file, unsigned int cmd,
 		return ringbuf_ioctl_create(uarg);
 	case ARRAY_IOC_CREATE:
 		return array_ioctl_create(uarg);
+	case PROG_IOC_LOAD:
+		return prog_ioctl_load(uarg);
 	default:
 		return -ENOTTY;
 	}

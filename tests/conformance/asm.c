@@ -356,6 +356,13 @@ static int asm_encode_ld_imm64(struct asm_ctx *ctx, const struct asm_op *op, cha
 		insn->imm = 0;
 		return asm_target(ctx, ops[1], insn, true);
 	}
+	if (op->imm == BPF_PSEUDO_MAP_IDX || op->imm == BPF_PSEUDO_MAP_IDX_VALUE) {
+		insn->src_reg = op->imm;
+		err = asm_imm32(ctx, ops[1], &insn[0].imm);
+		if (!err && op->imm == BPF_PSEUDO_MAP_IDX_VALUE)
+			err = asm_imm32(ctx, ops[2], &insn[1].imm);
+		return err;
+	}
 	err = asm_imm64(ctx, ops[1], &imm);
 	isa_set_ld_imm64(insn, imm);
 	return err;
@@ -474,6 +481,9 @@ static const struct asm_op asm_ops[] = {
 	{ "exit", asm_encode_plain, 0, BPF_JMP | BPF_EXIT, 0, 0 },
 	{ "lddw", asm_encode_ld_imm64, 2, BPF_LD | BPF_IMM | BPF_DW, 0, 0 },
 	{ "ldfunc", asm_encode_ld_imm64, 2, BPF_LD | BPF_IMM | BPF_DW, 0, BPF_PSEUDO_FUNC },
+	{ "ldmap", asm_encode_ld_imm64, 2, BPF_LD | BPF_IMM | BPF_DW, 0, BPF_PSEUDO_MAP_IDX },
+	{ "ldmapvalue", asm_encode_ld_imm64, 3, BPF_LD | BPF_IMM | BPF_DW, 0,
+	  BPF_PSEUDO_MAP_IDX_VALUE },
 	ASM_SIZES("ldx", asm_encode_ldx, BPF_LDX | BPF_MEM),
 	{ "ldxsb", asm_encode_ldx, 2, BPF_LDX | ISA_MEMSX | BPF_B, 0, 0 },
 	{ "ldxsh", asm_encode_ldx, 2, BPF_LDX | ISA_MEMSX | BPF_H, 0, 0 },

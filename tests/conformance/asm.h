@@ -14,6 +14,9 @@
  *   may_goto label			JMP | JCOND, src_reg ISA_MAY_GOTO
  *   addr_space_cast %rD, %rS, D, S	imm (D << 16) | S
  *   ldfunc %rD, label			ld_imm64 src_reg BPF_PSEUDO_FUNC
+ *   ldmap %rD, N			ld_imm64 of object N (BPF_PSEUDO_MAP_IDX)
+ *   ldmapvalue %rD, N, OFF		ld_imm64 of object N's value + OFF
+ *					(BPF_PSEUDO_MAP_IDX_VALUE)
  *   arena <ldx/st/stx/lock ...>	the same access in the arena's modes
  *					(ISA_PROBE_MEM32, ISA_PROBE_ATOMIC)
  * Errors are upstream's messages ("Invalid register: %r50", ...).

@@ -40,6 +40,31 @@ static inline int dev_ioctl(unsigned long cmd, void *arg)
 	return ret;
 }
 
+/* ARRAY_IOC_CREATE: the array's fd, or -errno. */
+static inline int dev_array_new(__u32 flags, __u32 value_size, __u32 max_entries)
+{
+	struct array_create req = {
+		.size = sizeof(req),
+		.flags = flags,
+		.value_size = value_size,
+		.max_entries = max_entries,
+	};
+
+	return dev_ioctl(ARRAY_IOC_CREATE, &req);
+}
+
+/* RINGBUF_IOC_CREATE: the ring's fd, or -errno. */
+static inline int dev_ringbuf_new(__u32 flags, __u64 data_size)
+{
+	struct ringbuf_create req = {
+		.size = sizeof(req),
+		.flags = flags,
+		.data_size = data_size,
+	};
+
+	return dev_ioctl(RINGBUF_IOC_CREATE, &req);
+}
+
 /* Checks that the module announces feature (ARENA_FEATURE_*). */
 static inline void expect_feature(__u64 feature)
 {

@@ -22,18 +22,6 @@ static uint64_t psz(void)
 	return sysconf(_SC_PAGESIZE);
 }
 
-static int array_new(uint32_t flags, uint32_t value_size, uint32_t max_entries)
-{
-	struct array_create req = {
-		.size = sizeof(req),
-		.flags = flags,
-		.value_size = value_size,
-		.max_entries = max_entries,
-	};
-
-	return dev_ioctl(ARRAY_IOC_CREATE, &req);
-}
-
 static int elem(int fd, unsigned long cmd, uint32_t index, void *value)
 {
 	struct array_elem req = {
@@ -52,7 +40,7 @@ static void version_feature_array(void)
 
 static void create_returns_cloexec_fd(void)
 {
-	int fd = array_new(0, 4, 1);
+	int fd = dev_array_new(0, 4, 1);
 
 	TAP_EXPECT_OK(fd);
 	if (fd >= 0) {
@@ -63,13 +51,13 @@ static void create_returns_cloexec_fd(void)
 
 static void create_bad_args(void)
 {
-	TAP_EXPECT_ERRNO(array_new(0, 0, 1), EINVAL);
-	TAP_EXPECT_ERRNO(array_new(0, 4, 0), EINVAL);
-	TAP_EXPECT_ERRNO(array_new(1U << 31, 4, 1), EINVAL);
-	TAP_EXPECT_ERRNO(array_new(0, ARRAY_VALUE_MAX + 1, 1), E2BIG);
+	TAP_EXPECT_ERRNO(dev_array_new(0, 0, 1), EINVAL);
+	TAP_EXPECT_ERRNO(dev_array_new(0, 4, 0), EINVAL);
+	TAP_EXPECT_ERRNO(dev_array_new(1U << 31, 4, 1), EINVAL);
+	TAP_EXPECT_ERRNO(dev_array_new(0, ARRAY_VALUE_MAX + 1, 1), E2BIG);
 	/* 8-byte stride times entries past 4 GiB, and a u32 product overflow. */
-	TAP_EXPECT_ERRNO(array_new(0, 8, (1U << 29) + 1), E2BIG);
-	TAP_EXPECT_ERRNO(array_new(0, ARRAY_VALUE_MAX, UINT32_MAX), E2BIG);
+	TAP_EXPECT_ERRNO(dev_array_new(0, 8, (1U << 29) + 1), E2BIG);
+	TAP_EXPECT_ERRNO(dev_array_new(0, ARRAY_VALUE_MAX, UINT32_MAX), E2BIG);
 }
 
 static void create_unknown_tail(void)
@@ -95,7 +83,7 @@ static void create_unknown_tail(void)
 
 static void lookup_update_roundtrip(void)
 {
-	int fd = array_new(0, 12, 3);
+	int fd = dev_array_new(0, 12, 3);
 	uint8_t in[12], out[12];
 	uint32_t i;
 
@@ -118,7 +106,7 @@ static void lookup_update_roundtrip(void)
 static void elem_errors(void)
 {
 	struct array_elem req = { .size = sizeof(req) };
-	int fd = array_new(0, 8, 2);
+	int fd = dev_array_new(0, 8, 2);
 	uint64_t v = 0;
 
 	TAP_EXPECT_ERRNO(elem(fd, ARRAY_IOC_LOOKUP, 2, &v), ENOENT);
@@ -141,7 +129,7 @@ static void elem_errors(void)
 
 static void mmap_shares_values(void)
 {
-	int fd = array_new(ARRAY_F_MMAPABLE, 4, 1000);
+	int fd = dev_array_new(ARRAY_F_MMAPABLE, 4, 1000);
 	uint32_t v = 0, *values;
 
 	values = mmap(NULL, 8 * 1000, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
@@ -162,8 +150,8 @@ out:
 
 static void mmap_rules(void)
 {
-	int plain = array_new(0, 8, 4);
-	int mm = array_new(ARRAY_F_MMAPABLE, 8, 4);
+	int plain = dev_array_new(0, 8, 4);
+	int mm = dev_array_new(ARRAY_F_MMAPABLE, 8, 4);
 
 	EXPECT_MMAP_FAILS(mmap(NULL, psz(), PROT_READ, MAP_SHARED, plain, 0), psz(), ENODEV);
 	EXPECT_MMAP_FAILS(mmap(NULL, psz(), PROT_READ, MAP_PRIVATE, mm, 0), psz(), EINVAL);
@@ -178,7 +166,7 @@ static void mmap_rules(void)
 
 static void mremap_grow_refused(void)
 {
-	int fd = array_new(ARRAY_F_MMAPABLE, 8, 4);
+	int fd = dev_array_new(ARRAY_F_MMAPABLE, 8, 4);
 	void *m = mmap(NULL, psz(), PROT_READ, MAP_SHARED, fd, 0), *g;
 
 	TAP_EXPECT(m != MAP_FAILED);
@@ -191,7 +179,7 @@ static void mremap_grow_refused(void)
 /* A mapping keeps the array: its values survive the fd's close. */
 static void mapping_outlives_fd(void)
 {
-	int fd = array_new(ARRAY_F_MMAPABLE, 8, 1);
+	int fd = dev_array_new(ARRAY_F_MMAPABLE, 8, 1);
 	uint64_t *v = mmap(NULL, psz(), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 
 	TAP_EXPECT(v != MAP_FAILED);
@@ -206,7 +194,7 @@ static void mapping_outlives_fd(void)
 static void refcnt_back_to_baseline(void)
 {
 	long long before = read_sysfs(REFCNT_PATH);
-	int fd = array_new(ARRAY_F_MMAPABLE, 8, 1);
+	int fd = dev_array_new(ARRAY_F_MMAPABLE, 8, 1);
 
 	TAP_EXPECT_EQ(read_sysfs(REFCNT_PATH), before + 1);
 	close(fd);

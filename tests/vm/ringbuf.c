@@ -88,21 +88,11 @@ static int create_raw(void *buf)
 	return dev_ioctl(RINGBUF_IOC_CREATE, buf);
 }
 
-static int rb_new(uint32_t flags, uint64_t data_size)
-{
-	struct ringbuf_create req = {
-		.size = sizeof(req),
-		.flags = flags,
-		.data_size = data_size,
-	};
-
-	return create_raw(&req);
-}
 
 /* A ring the test needs, or a failure said out loud. */
 static int rb_must(uint64_t data_size)
 {
-	int fd = rb_new(0, data_size);
+	int fd = dev_ringbuf_new(0, data_size);
 
 	if (fd < 0)
 		tap_fail(__FILE__, __LINE__, "create ring of %llu bytes: %s",
@@ -523,32 +513,32 @@ static void create_data_size_einval(void)
 {
 	uint64_t p = psz();
 
-	TAP_EXPECT_ERRNO(rb_new(0, 0), EINVAL);
+	TAP_EXPECT_ERRNO(dev_ringbuf_new(0, 0), EINVAL);
 	/* Not a power of 2. */
-	TAP_EXPECT_ERRNO(rb_new(0, 3 * p), EINVAL);
-	TAP_EXPECT_ERRNO(rb_new(0, 5 * p), EINVAL);
-	TAP_EXPECT_ERRNO(rb_new(0, p + 8), EINVAL);
-	TAP_EXPECT_ERRNO(rb_new(0, SZ_2G - p), EINVAL);
-	TAP_EXPECT_ERRNO(rb_new(0, ~0ULL), EINVAL);
+	TAP_EXPECT_ERRNO(dev_ringbuf_new(0, 3 * p), EINVAL);
+	TAP_EXPECT_ERRNO(dev_ringbuf_new(0, 5 * p), EINVAL);
+	TAP_EXPECT_ERRNO(dev_ringbuf_new(0, p + 8), EINVAL);
+	TAP_EXPECT_ERRNO(dev_ringbuf_new(0, SZ_2G - p), EINVAL);
+	TAP_EXPECT_ERRNO(dev_ringbuf_new(0, ~0ULL), EINVAL);
 	/* Powers of 2 below a page: not page multiples. */
-	TAP_EXPECT_ERRNO(rb_new(0, 1), EINVAL);
-	TAP_EXPECT_ERRNO(rb_new(0, 8), EINVAL);
-	TAP_EXPECT_ERRNO(rb_new(0, p / 2), EINVAL);
+	TAP_EXPECT_ERRNO(dev_ringbuf_new(0, 1), EINVAL);
+	TAP_EXPECT_ERRNO(dev_ringbuf_new(0, 8), EINVAL);
+	TAP_EXPECT_ERRNO(dev_ringbuf_new(0, p / 2), EINVAL);
 }
 
 static void create_data_size_e2big(void)
 {
 	int fd;
 
-	TAP_EXPECT_ERRNO(rb_new(0, 2 * SZ_2G), E2BIG);
-	TAP_EXPECT_ERRNO(rb_new(0, 1ULL << 40), E2BIG);
-	TAP_EXPECT_ERRNO(rb_new(0, 1ULL << 63), E2BIG);
+	TAP_EXPECT_ERRNO(dev_ringbuf_new(0, 2 * SZ_2G), E2BIG);
+	TAP_EXPECT_ERRNO(dev_ringbuf_new(0, 1ULL << 40), E2BIG);
+	TAP_EXPECT_ERRNO(dev_ringbuf_new(0, 1ULL << 63), E2BIG);
 	/* The smallest, and a few more, do work. */
-	fd = rb_new(0, psz());
+	fd = dev_ringbuf_new(0, psz());
 	TAP_EXPECT_OK(fd);
 	if (fd >= 0)
 		close(fd);
-	fd = rb_new(0, 64 * psz());
+	fd = dev_ringbuf_new(0, 64 * psz());
 	TAP_EXPECT_OK(fd);
 	if (fd >= 0)
 		close(fd);
@@ -556,12 +546,12 @@ static void create_data_size_e2big(void)
 
 static void create_unknown_flags(void)
 {
-	TAP_EXPECT_ERRNO(rb_new(4, psz()), EINVAL);
-	TAP_EXPECT_ERRNO(rb_new(0x80000000u, psz()), EINVAL);
-	TAP_EXPECT_ERRNO(rb_new(~(RINGBUF_F_OVERWRITE | RINGBUF_F_USER), psz()), EINVAL);
-	TAP_EXPECT_ERRNO(rb_new(~0U, psz()), EINVAL);
+	TAP_EXPECT_ERRNO(dev_ringbuf_new(4, psz()), EINVAL);
+	TAP_EXPECT_ERRNO(dev_ringbuf_new(0x80000000u, psz()), EINVAL);
+	TAP_EXPECT_ERRNO(dev_ringbuf_new(~(RINGBUF_F_OVERWRITE | RINGBUF_F_USER), psz()), EINVAL);
+	TAP_EXPECT_ERRNO(dev_ringbuf_new(~0U, psz()), EINVAL);
 	/* The two directions' modes do not mix. */
-	TAP_EXPECT_ERRNO(rb_new(RINGBUF_F_OVERWRITE | RINGBUF_F_USER, psz()), EINVAL);
+	TAP_EXPECT_ERRNO(dev_ringbuf_new(RINGBUF_F_OVERWRITE | RINGBUF_F_USER, psz()), EINVAL);
 }
 
 static void create_size_rules(void)
@@ -2106,7 +2096,7 @@ static void child_creates_huge_ring(void *arg)
 	TAP_EXPECT(adj >= 0 && write(adj, "1000", 4) == 4);
 	if (adj >= 0)
 		close(adj);
-	fd = rb_new(0, SZ_2G);
+	fd = dev_ringbuf_new(0, SZ_2G);
 	if (fd >= 0)
 		close(fd);
 	else

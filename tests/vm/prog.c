@@ -1,0 +1,473 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Programs against the real module: PROG_IOC_LOAD and its argument rules
+ * and limits, the verifier's log through the ioctl, PROG_IOC_RUN with
+ * contexts, repeats, every CPU at once and signals, and programs using
+ * each kind of object through helpers and kfuncs: arrays, rings, arenas.
+ *
+ * Programs are written in the conformance suite's assembly
+ * (tests/conformance/asm.h), objects named by index: "ldmap %r1, 0".
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <arena_kmod.h>
+
+#include "asm.h"
+#include "dev.h"
+#include "libarena.h"
+#include "tap.h"
+#include "vmtest.h"
+
+#define LOG_SIZE	4096
+
+static char log_buf[LOG_SIZE];
+
+static struct bpf_insn *assemble(const char *text, uint32_t *n)
+{
+	struct bpf_insn *insns = NULL;
+	char err[256];
+
+	if (asm_assemble(text, &insns, n, err, sizeof(err))) {
+		tap_fail(__FILE__, __LINE__, "assembling: %s", err);
+		*n = 0;
+	}
+	return insns;
+}
+
+/* A load request for insns with a log at level 1 and the GPL. */
+static struct prog_load load_req(const struct bpf_insn *insns, uint32_t n)
+{
+	struct prog_load req = {
+		.size = sizeof(req),
+		.insns = (uintptr_t)insns,
+		.insn_cnt = n,
+		.log_level = 1,
+		.log_buf = (uintptr_t)log_buf,
+		.log_size = sizeof(log_buf),
+		.license = (uintptr_t)"GPL",
+	};
+
+	log_buf[0] = '\0';
+	return req;
+}
+
+static int load_raw(struct prog_load *req)
+{
+	return dev_ioctl(PROG_IOC_LOAD, req);
+}
+
+/* Loads text with objects (fds) and ctx_size: the fd, or -errno. */
+static int load_text(const char *text, const int *fds, uint32_t nr_fds, uint32_t ctx_size)
+{
+	struct prog_load req;
+	struct bpf_insn *insns;
+	uint32_t n;
+	int fd;
+
+	insns = assemble(text, &n);
+	req = load_req(insns, n);
+	req.obj_fds = (uintptr_t)fds;
+	req.nr_objs = nr_fds;
+	req.ctx_size = ctx_size;
+	fd = load_raw(&req);
+	free(insns);
+	return fd;
+}
+
+static int load_must(const char *text, const int *fds, uint32_t nr_fds, uint32_t ctx_size)
+{
+	int fd = load_text(text, fds, nr_fds, ctx_size);
+
+	if (fd < 0)
+		tap_fail(__FILE__, __LINE__, "load: %s; log: %s", strerror(-fd), log_buf);
+	return fd;
+}
+
+static int run_raw(int prog_fd, struct prog_run *req)
+{
+	return ioctl(prog_fd, PROG_IOC_RUN, req) ? -errno : 0;
+}
+
+/* Runs once with ctx (ctx_size bytes in and out); r0, or ~0 on failure. */
+static uint64_t run_ctx(int prog_fd, void *ctx, uint32_t ctx_size)
+{
+	struct prog_run req = {
+		.size = sizeof(req),
+		.ctx_in = (uintptr_t)ctx,
+		.ctx_size_in = ctx_size,
+		.ctx_out = (uintptr_t)ctx,
+		.ctx_size_out = ctx_size,
+	};
+	int err = run_raw(prog_fd, &req);
+
+	TAP_EXPECT_OK(err);
+	return err ? ~0ULL : req.retval;
+}
+
+/* ---- tests ---- */
+
+static void version_feature_prog(void)
+{
+	expect_feature(ARENA_FEATURE_PROG);
+}
+
+static void load_run_returns_r0(void)
+{
+	int fd = load_must("mov %r0, 42\nexit", NULL, 0, 0);
+	struct prog_run req = { .size = sizeof(req), .repeat = 1000 };
+
+	TAP_EXPECT_EQ(fcntl(fd, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
+	TAP_EXPECT_OK(run_raw(fd, &req));
+	TAP_EXPECT_EQ(req.retval, 42);
+	TAP_EXPECT_EQ(req.ctx_size_out, 0);
+	close(fd);
+}
+
+static void load_bad_args(void)
+{
+	struct bpf_insn *insns;
+	struct prog_load req;
+	uint32_t n;
+	int fd;
+
+	insns = assemble("mov %r0, 0\nexit", &n);
+	req = load_req(insns, n);
+	req.flags = 1;
+	TAP_EXPECT_ERRNO(load_raw(&req), EINVAL);
+	req = load_req(insns, 0);
+	TAP_EXPECT_ERRNO(load_raw(&req), EINVAL);
+	req = load_req(insns, PROG_INSNS_MAX + 1);
+	TAP_EXPECT_ERRNO(load_raw(&req), E2BIG);
+	req = load_req(insns, n);
+	req.nr_objs = PROG_OBJS_MAX + 1;
+	TAP_EXPECT_ERRNO(load_raw(&req), E2BIG);
+	req = load_req(insns, n);
+	req.ctx_size = PROG_CTX_MAX + 1;
+	TAP_EXPECT_ERRNO(load_raw(&req), E2BIG);
+	req = load_req(insns, n);
+	req.log_level = PROG_LOG_LEVEL_MAX + 1;
+	TAP_EXPECT_ERRNO(load_raw(&req), EINVAL);
+	req = load_req(insns, n);
+	req.log_size = 127;
+	TAP_EXPECT_ERRNO(load_raw(&req), EINVAL);
+	req = load_req(insns, n);
+	req.log_buf = 0;
+	TAP_EXPECT_ERRNO(load_raw(&req), EINVAL);
+	req = load_req(insns, n);
+	req.log_level = 0;
+	TAP_EXPECT_ERRNO(load_raw(&req), EINVAL);
+	req = load_req(insns, n);
+	req.license = 0;
+	TAP_EXPECT_ERRNO(load_raw(&req), EINVAL);
+	req = load_req(insns, n);
+	memcpy(req.name, "bad name", 9);
+	TAP_EXPECT_ERRNO(load_raw(&req), EINVAL);
+	req = load_req(insns, n);
+	memset(req.name, 'a', sizeof(req.name));
+	TAP_EXPECT_ERRNO(load_raw(&req), EINVAL);
+	req = load_req(insns, n);
+	memcpy(req.name, "good_name.1", 12);
+	fd = load_raw(&req);
+	TAP_EXPECT_OK(fd);
+	if (fd >= 0)
+		close(fd);
+	req = load_req(insns, n);
+	req.insns = 8;
+	TAP_EXPECT_ERRNO(load_raw(&req), EFAULT);
+	req = load_req(insns, n);
+	req.license = 8;
+	TAP_EXPECT_ERRNO(load_raw(&req), EFAULT);
+	req = load_req(insns, n);
+	req.nr_objs = 1;
+	req.obj_fds = 8;
+	TAP_EXPECT_ERRNO(load_raw(&req), EFAULT);
+	req = load_req(insns, n);
+	req.size = PROG_LOAD_SIZE_VER0 - 1;
+	TAP_EXPECT_ERRNO(load_raw(&req), EINVAL);
+	free(insns);
+}
+
+static void load_bad_objects(void)
+{
+	int fd, nul = open("/dev/null", O_RDONLY), closed = 1000;
+
+	/* Not open here, nor in the ioctl's own open of /dev/arena. */
+	TAP_EXPECT_ERRNO(fcntl(closed, F_GETFD), EBADF);
+	fd = load_text("mov %r0, 0\nexit", &closed, 1, 0);
+	TAP_EXPECT_ERRNO(fd, EBADF);
+	TAP_EXPECT(strstr(log_buf, "object 0") != NULL);
+	fd = load_text("mov %r0, 0\nexit", &nul, 1, 0);
+	TAP_EXPECT_ERRNO(fd, EINVAL);
+	TAP_EXPECT(strstr(log_buf, "not an arena, ring buffer or array") != NULL);
+	close(nul);
+}
+
+/* An arena's user address is what cast_user gives: it must be known. */
+static void load_arena_needs_address(void)
+{
+	struct arena_create req = { .size = sizeof(req), .nr_pages = 1 };
+	int arena = dev_ioctl(ARENA_IOC_CREATE, &req), fd;
+
+	fd = load_text("mov %r0, 0\nexit", &arena, 1, 0);
+	TAP_EXPECT_ERRNO(fd, EINVAL);
+	TAP_EXPECT(strstr(log_buf, "mmap it first") != NULL);
+	close(arena);
+}
+
+static void verifier_rejects_with_log(void)
+{
+	int fd = load_text("mov %r0, %r5\nexit", NULL, 0, 0);
+
+	TAP_EXPECT_ERRNO(fd, EINVAL);
+	TAP_EXPECT(strncmp(log_buf, "0:", 2) == 0);
+}
+
+static void kfunc_needs_gpl(void)
+{
+	struct bpf_insn *insns;
+	struct prog_load req;
+	uint32_t n;
+
+	insns = assemble("mov %r1, 0\nmov %r2, 0\ncall runtime 2\nmov %r0, 0\nexit", &n);
+	req = load_req(insns, n);
+	req.license = (uintptr_t)"Proprietary";
+	TAP_EXPECT_ERRNO(load_raw(&req), EINVAL);
+	TAP_EXPECT(strstr(log_buf, "2: kfunc calls need a GPL-compatible license") != NULL);
+	free(insns);
+}
+
+static void run_ctx_in_out(void)
+{
+	int fd = load_must("ldxdw %r2, [%r1]\nadd %r2, 1\nstxdw [%r1], %r2\n"
+			   "ldxdw %r0, [%r1+8]\nexit", NULL, 0, 16);
+	uint64_t ctx[2] = { 41, 7 };
+	struct prog_run req = {
+		.size = sizeof(req),
+		.ctx_in = (uintptr_t)ctx,
+		.ctx_size_in = 8,	/* zero-extended: ctx[1] reads 0 */
+		.ctx_out = (uintptr_t)ctx,
+		.ctx_size_out = sizeof(ctx),
+	};
+
+	TAP_EXPECT_OK(run_raw(fd, &req));
+	TAP_EXPECT_EQ(req.retval, 0);
+	TAP_EXPECT_EQ(req.ctx_size_out, 16);
+	TAP_EXPECT_EQ(ctx[0], 42);
+	TAP_EXPECT_EQ(ctx[1], 0);
+	close(fd);
+}
+
+static void run_bad_args(void)
+{
+	int fd = load_must("mov %r0, 0\nexit", NULL, 0, 16);
+	uint64_t ctx[4] = { 0 };
+	struct prog_run req = { .size = sizeof(req) };
+
+	req.flags = 2;
+	TAP_EXPECT_ERRNO(run_raw(fd, &req), EINVAL);
+	req.flags = 0;
+	req.reserved = 1;
+	TAP_EXPECT_ERRNO(run_raw(fd, &req), EINVAL);
+	req.reserved = 0;
+	req.ctx_in = (uintptr_t)ctx;
+	req.ctx_size_in = 17;
+	TAP_EXPECT_ERRNO(run_raw(fd, &req), EINVAL);
+	req.ctx_size_in = 16;
+	req.ctx_in = 8;
+	TAP_EXPECT_ERRNO(run_raw(fd, &req), EFAULT);
+	/* A short ctx_out gets what fits, and ENOSPC. */
+	req.ctx_in = (uintptr_t)ctx;
+	req.ctx_out = (uintptr_t)ctx;
+	req.ctx_size_out = 8;
+	TAP_EXPECT_ERRNO(run_raw(fd, &req), ENOSPC);
+	TAP_EXPECT_ERRNO(ioctl(fd, ARRAY_IOC_LOOKUP, &req), ENOTTY);
+	close(fd);
+}
+
+/* Every CPU at once on one array value: no atomic add may be lost. */
+static void run_every_cpu_atomics(void)
+{
+	int array = dev_array_new(0, 8, 1), fd;
+	struct prog_run req = {
+		.size = sizeof(req),
+		.flags = PROG_RUN_F_EVERY_CPU,
+		.repeat = 20000,
+	};
+	struct array_elem elem = { .size = sizeof(elem) };
+	long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+	uint64_t v = 0;
+
+	fd = load_must("ldmapvalue %r1, 0, 0\nmov %r2, 1\nlock add [%r1+0], %r2\n"
+		       "mov %r0, 0\nexit", &array, 1, 0);
+	TAP_EXPECT_OK(run_raw(fd, &req));
+	elem.value = (uintptr_t)&v;
+	TAP_EXPECT_OK(ioctl(array, ARRAY_IOC_LOOKUP, &elem));
+	TAP_EXPECT_EQ(v, (uint64_t)ncpus * 20000);
+	close(fd);
+	close(array);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+static void run_interrupted_by_signal(void)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	int fd = load_must("mov %r0, 1\nexit", NULL, 0, 0);
+	struct prog_run req = { .size = sizeof(req), .repeat = UINT32_MAX };
+
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(1);
+	TAP_EXPECT_ERRNO(run_raw(fd, &req), EINTR);
+	alarm(0);
+	close(fd);
+}
+
+static void array_lookup_helper(void)
+{
+	int array = dev_array_new(0, 16, 4), fd;
+	struct array_elem elem = { .size = sizeof(elem), .index = 2 };
+	uint64_t value[2] = { 1000, 0 };
+
+	elem.value = (uintptr_t)value;
+	TAP_EXPECT_OK(ioctl(array, ARRAY_IOC_UPDATE, &elem));
+	/* r0 = lookup(2)->[0] + 1, stored into [8]; lookup(4) is NULL. */
+	fd = load_must("mov %r2, 2\nstxw [%r10-4], %r2\nmov %r2, %r10\nadd %r2, -4\n"
+		       "ldmap %r1, 0\ncall 1\njeq %r0, 0, fail\n"
+		       "ldxdw %r1, [%r0+0]\nadd %r1, 1\nstxdw [%r0+8], %r1\n"
+		       "mov %r2, 4\nstxw [%r10-4], %r2\nmov %r2, %r10\nadd %r2, -4\n"
+		       "ldmap %r1, 0\ncall 1\njne %r0, 0, fail\nmov %r0, 7\nexit\n"
+		       "fail:\nmov %r0, 1\nexit", &array, 1, 0);
+	TAP_EXPECT_EQ(run_ctx(fd, NULL, 0), 7);
+	TAP_EXPECT_OK(ioctl(array, ARRAY_IOC_LOOKUP, &elem));
+	TAP_EXPECT_EQ(value[1], 1001);
+	close(fd);
+	close(array);
+}
+
+/* bpf_ringbuf_output() and reserve/submit, read back by the consumer. */
+static int count_record(void *ctx, void *data, size_t size)
+{
+	uint64_t *sum = ctx;
+
+	*sum += size == 8 ? *(uint64_t *)data : 1000000;
+	return 0;
+}
+
+static void ringbuf_helpers(void)
+{
+	int ring = dev_ringbuf_new(0, 4096), fd;
+	struct arena_ring_buffer *rb;
+	uint64_t sum = 0;
+
+	fd = load_must("mov %r2, 5\nstxdw [%r10-8], %r2\nmov %r2, %r10\nadd %r2, -8\n"
+		       "ldmap %r1, 0\nmov %r3, 8\nmov %r4, 0\ncall 130\n"
+		       "ldmap %r1, 0\nmov %r2, 8\nmov %r3, 0\ncall 131\n"
+		       "jeq %r0, 0, out\nmov %r1, 37\nstxdw [%r0+0], %r1\n"
+		       "mov %r1, %r0\nmov %r2, 0\ncall 132\nout:\nmov %r0, 0\nexit",
+		       &ring, 1, 0);
+	TAP_EXPECT_EQ(run_ctx(fd, NULL, 0), 0);
+	rb = arena_ring_buffer__new(ring, count_record, &sum, NULL);
+	TAP_EXPECT(rb != NULL);
+	if (rb) {
+		TAP_EXPECT_EQ(arena_ring_buffer__consume(rb), 2);
+		arena_ring_buffer__free(rb);
+	}
+	TAP_EXPECT_EQ(sum, 42);
+	close(fd);
+	close(ring);
+}
+
+/*
+ * bpf_arena_alloc_pages() from a program, a store through the pointer it
+ * got, seen by user space at the same address; a load from an absent page
+ * reads 0.
+ */
+static void arena_kfuncs(void)
+{
+	struct arena_create req = { .size = sizeof(req), .nr_pages = 4,
+				    .user_addr = 0x7e0000000000ULL };
+	int arena = dev_ioctl(ARENA_IOC_CREATE, &req), fd;
+	uint64_t ctx[1] = { 0 }, *mem;
+	long psz = sysconf(_SC_PAGESIZE);
+
+	mem = mmap((void *)(uintptr_t)req.user_addr, 4 * psz, PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_FIXED_NOREPLACE, arena, 0);
+	TAP_EXPECT(mem == (void *)(uintptr_t)req.user_addr);
+	fd = load_must("mov %r6, %r1\n"
+		       "ldmap %r1, 0\nmov %r2, 0\nmov %r3, 1\nmov %r4, -1\nmov %r5, 0\n"
+		       "call runtime 1\nstxdw [%r6+0], %r0\njeq %r0, 0, out\n"
+		       "addr_space_cast %r1, %r0, 0, 1\nmov %r2, 0x5a5a\n"
+		       "stxdw [%r1+16], %r2\n"
+		       "ldxdw %r0, [%r1+8192]\nexit\n"
+		       "out:\nmov %r0, 99\nexit", &arena, 1, 8);
+	TAP_EXPECT_EQ(run_ctx(fd, ctx, sizeof(ctx)), 0);
+	TAP_EXPECT_EQ(ctx[0], req.user_addr);
+	if (mem != MAP_FAILED && ctx[0] == req.user_addr)
+		TAP_EXPECT_EQ(mem[2], 0x5a5a);
+	close(fd);
+	if (mem != MAP_FAILED)
+		munmap(mem, 4 * psz);
+	close(arena);
+}
+
+/* bpf_loop() with a callback whose context is the caller's stack. */
+static void bpf_loop_callback(void)
+{
+	int fd = load_must("mov %r6, %r1\nldxdw %r2, [%r6+0]\nstxdw [%r10-8], %r2\n"
+			   "mov %r1, 10\nldfunc %r2, cb\nmov %r3, %r10\nadd %r3, -8\n"
+			   "mov %r4, 0\ncall 181\nldxdw %r2, [%r10-8]\nstxdw [%r6+0], %r2\n"
+			   "exit\n"
+			   "cb:\nldxdw %r3, [%r2+0]\nadd %r3, %r1\nstxdw [%r2+0], %r3\n"
+			   "mov %r0, 0\nexit", NULL, 0, 8);
+	uint64_t ctx[1] = { 100 };
+
+	TAP_EXPECT_EQ(run_ctx(fd, ctx, sizeof(ctx)), 10);
+	TAP_EXPECT_EQ(ctx[0], 145);
+	close(fd);
+}
+
+/* A program keeps its objects: they outlive their fds. */
+static void prog_pins_objects(void)
+{
+	long long before = read_sysfs(REFCNT_PATH);
+	int array = dev_array_new(0, 8, 1), fd;
+
+	fd = load_must("ldmapvalue %r1, 0, 0\nmov %r2, 3\nstxdw [%r1+0], %r2\n"
+		       "ldxdw %r0, [%r1+0]\nexit", &array, 1, 0);
+	close(array);
+	TAP_EXPECT_EQ(run_ctx(fd, NULL, 0), 3);
+	close(fd);
+	TAP_EXPECT_EQ(read_sysfs(REFCNT_PATH), before);
+}
+
+static const struct tap_test tests[] = {
+	{ "prog", "version-feature-prog", version_feature_prog },
+	{ "prog", "load-run-returns-r0", load_run_returns_r0 },
+	{ "prog", "load-bad-args", load_bad_args },
+	{ "prog", "load-bad-objects", load_bad_objects },
+	{ "prog", "load-arena-needs-address", load_arena_needs_address },
+	{ "prog", "verifier-rejects-with-log", verifier_rejects_with_log },
+	{ "prog", "kfunc-needs-gpl", kfunc_needs_gpl },
+	{ "prog", "run-ctx-in-out", run_ctx_in_out },
+	{ "prog", "run-bad-args", run_bad_args },
+	{ "prog", "run-every-cpu-atomics", run_every_cpu_atomics },
+	{ "prog", "run-interrupted-by-signal", run_interrupted_by_signal },
+	{ "prog", "array-lookup-helper", array_lookup_helper },
+	{ "prog", "ringbuf-helpers", ringbuf_helpers },
+	{ "prog", "arena-kfuncs", arena_kfuncs },
+	{ "prog", "bpf-loop-callback", bpf_loop_callback },
+	{ "prog", "prog-pins-objects", prog_pins_objects },
+};
+
+TAP_MAIN(tests)
