@@ -164,12 +164,18 @@ headers_present() {
 	[ ${#releases[@]} -ge 2 ] && printf '%s\n' "${releases[@]}" | grep -qxF "$vm_rel"
 }
 
+# The module where DKMS installs it, compressed as the kernel's own are.
+dkms_module() {	# dkms_module <release>
+	ls /lib/modules/"$1"/updates/dkms/arena_kmod.ko* 2>/dev/null | head -1
+}
+
 dkms_built_for() {	# dkms_built_for <release>
-	local rel=$1 ko=/lib/modules/$1/updates/dkms/arena_kmod.ko vermagic status
+	local rel=$1 ko vermagic status
 	status=$(dkms status "arena-kmod/$version" -k "$rel")
 	echo "dkms status: $status"
 	[[ $status == *": installed"* ]] || return 1
-	[ -f "$ko" ] || { echo "no $ko"; return 1; }
+	ko=$(dkms_module "$rel")
+	[ -n "$ko" ] || { echo "no module in /lib/modules/$rel/updates/dkms"; return 1; }
 	vermagic=$(modinfo -F vermagic "$ko") || return 1
 	echo "vermagic: $vermagic"
 	[ "${vermagic%% *}" = "$rel" ]
@@ -178,13 +184,17 @@ dkms_built_for() {	# dkms_built_for <release>
 dkms_module_boots() {	# the VM tests, with DKMS's module for the cached kernel
 	local rel ko
 	rel=$(cat "$cache/kernels/$vm_tag/release")
-	ko=/lib/modules/$rel/updates/dkms/arena_kmod.ko
-	if [ ! -f "$ko" ]; then
+	ko=$(dkms_module "$rel")
+	: >"$work/vm.tap"
+	case "$ko" in
+	*.ko) cp "$ko" "$work/arena_kmod.ko" ;;
+	*.ko.xz) xz -dc "$ko" >"$work/arena_kmod.ko" ;;
+	*.ko.zst) zstd -q -dc "$ko" >"$work/arena_kmod.ko" ;;
+	*)
 		echo "DKMS built nothing for $vm_tag's kernel '$rel'" >"$work/vm.err"
-		: >"$work/vm.tap"
 		return 1
-	fi
-	cp "$ko" "$work/arena_kmod.ko"
+		;;
+	esac
 	ARENA_KO=$work/arena_kmod.ko ARENA_BUILD=$build/pkg-vm \
 		"$top/tests/vm/run-vm.sh" "$vm_tag" >"$work/vm.tap" 2>"$work/vm.err"
 }
@@ -240,8 +250,9 @@ rpm_contents() {	# rpm_contents <package> <path...>
 	done
 }
 
+# The files, and scriptlets that remove the module but never load it.
 rpms_hold_their_files() {
-	local src=/usr/src/arena-kmod-$version lib
+	local src=/usr/src/arena-kmod-$version lib scripts
 	lib=$(rpm --eval '%{_libdir}')
 	rpm_contents arena-kmod-dkms "$src/dkms.conf" "$src/Kbuild" "$src/Makefile" \
 		"$src/module/main.c" "$src/include/uapi/arena_kmod.h" \
@@ -249,9 +260,11 @@ rpms_hold_their_files() {
 	rpm_contents libarena "$lib/libarena.so.0" &&
 	rpm_contents libarena-devel /usr/include/libarena.h /usr/include/arena_kmod.h \
 		"$lib/libarena.so" "$lib/pkgconfig/libarena.pc" &&
-	rpm_contents arena-tools /usr/bin/arenactl &&
-	rpm -qp --scripts "$(ls "$work"/rpm/RPMS/noarch/arena-kmod-dkms-*.rpm)" |
-		grep -q "dkms remove -m arena-kmod -v $version"
+	rpm_contents arena-tools /usr/bin/arenactl || return 1
+	scripts=$(rpm -qp --scripts "$(ls "$work"/rpm/RPMS/noarch/arena-kmod-dkms-*.rpm)")
+	grep -q "dkms remove -m arena-kmod -v $version" <<<"$scripts" ||
+		{ echo "no dkms remove in the scriptlets"; return 1; }
+	! grep -n -E 'modprobe|insmod' <<<"$scripts"
 }
 
 # --- run --------------------------------------------------------------------
