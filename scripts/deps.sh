@@ -89,12 +89,15 @@ echo "deps: installing$what"
 [ "$arm64_enabled" = 1 ] || run dpkg --add-architecture arm64
 run apt-get update
 if [[ " ${missing[*]} " == *" linux-headers-unknown-"* ]]; then
-	missing=("${missing[@]/linux-headers-unknown-*/}")
+	known=()
+	for p in "${missing[@]}"; do
+		[[ $p == linux-headers-unknown-* ]] || known+=("$p")
+	done
 	mapfile -t headers < <(test_kernel_headers)
-	missing+=("${headers[@]}")
+	missing=("${known[@]}" "${headers[@]}")
 fi
 # INITRD=No: the kernel image that the 6.12 headers depend on needs no
 # initramfs on this machine, and making one takes minutes.
 [ ${#missing[@]} -eq 0 ] ||
 	run env DEBIAN_FRONTEND=noninteractive INITRD=No apt-get install -y -q \
-		--no-install-recommends -o DPkg::Lock::Timeout=300 ${missing[*]}
+		--no-install-recommends -o DPkg::Lock::Timeout=300 "${missing[@]}"

@@ -155,6 +155,22 @@ install_dkms_package() {
 		apt-get install -y -q -o DPkg::Lock::Timeout=300 "$(deb arena-kmod-dkms)"
 }
 
+# dkms.conf's BUILD_EXCLUSIVE_*: DKMS declines (status 77, with its
+# message) a kernel of another architecture or without CONFIG_64BIT;
+# --force, or the build it already has would do.
+dkms_skips_unservable_kernels() {
+	local rel=${releases[0]:-} fake=$work/no-64bit rc
+	[ -n "$rel" ] || { echo "no kernel headers"; return 1; }
+	as_root dkms build "arena-kmod/$version" -k "$rel" -a armv7l
+	rc=$?
+	[ "$rc" = 77 ] || { echo "armv7l: dkms build exited $rc, not 77"; return 1; }
+	mkdir -p "$fake"
+	grep -v '^CONFIG_64BIT=' "/lib/modules/$rel/build/.config" >"$fake/.config"
+	as_root dkms build --force "arena-kmod/$version" -k "$rel" --kernelsourcedir "$fake"
+	rc=$?
+	[ "$rc" = 77 ] || { echo "no CONFIG_64BIT: dkms build exited $rc, not 77"; return 1; }
+}
+
 # At least 6.1 and 6.12, and the kernel the VM test boots among them.
 headers_present() {
 	local vm_rel
@@ -166,7 +182,10 @@ headers_present() {
 
 # The module where DKMS installs it, compressed as the kernel's own are.
 dkms_module() {	# dkms_module <release>
-	ls /lib/modules/"$1"/updates/dkms/arena_kmod.ko* 2>/dev/null | head -1
+	local ko
+	for ko in /lib/modules/"$1"/updates/dkms/arena_kmod.ko*; do
+		[ ! -e "$ko" ] || { echo "$ko"; return; }
+	done
 }
 
 dkms_built_for() {	# dkms_built_for <release>
@@ -285,6 +304,7 @@ if check nothing-loads-the-module nothing_loads_the_module; then
 	for rel in "${releases[@]}"; do
 		check "dkms-built-$rel" dkms_built_for "$rel"
 	done
+	check dkms-skips-unservable-kernels dkms_skips_unservable_kernels
 	check group-arena getent group arena
 	start=$SECONDS
 	dkms_module_boots
