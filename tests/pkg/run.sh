@@ -156,17 +156,22 @@ install_dkms_package() {
 }
 
 # dkms.conf's BUILD_EXCLUSIVE_*: DKMS declines (status 77, with its
-# message) a kernel of another architecture or without CONFIG_64BIT;
-# --force, or the build it already has would do.
+# message) a kernel of another architecture or without CONFIG_64BIT.  In a
+# DKMS tree of its own, from the package's sources, so that the machine's
+# DKMS state is not touched.
 dkms_skips_unservable_kernels() {
-	local rel=${releases[0]:-} fake=$work/no-64bit rc
+	local rel=${releases[0]:-} tree=$work/dkms-tree rc
+	local dkms=(dkms --sourcetree "$tree/root/usr/src" --dkmstree "$tree/dkms")
 	[ -n "$rel" ] || { echo "no kernel headers"; return 1; }
-	as_root dkms build "arena-kmod/$version" -k "$rel" -a armv7l
+	mkdir -p "$tree/dkms" "$tree/no-64bit"
+	dpkg-deb -x "$(deb arena-kmod-dkms)" "$tree/root" &&
+		as_root "${dkms[@]}" add "arena-kmod/$version" || return 1
+	as_root "${dkms[@]}" build "arena-kmod/$version" -k "$rel" -a armv7l
 	rc=$?
 	[ "$rc" = 77 ] || { echo "armv7l: dkms build exited $rc, not 77"; return 1; }
-	mkdir -p "$fake"
-	grep -v '^CONFIG_64BIT=' "/lib/modules/$rel/build/.config" >"$fake/.config"
-	as_root dkms build --force "arena-kmod/$version" -k "$rel" --kernelsourcedir "$fake"
+	grep -v '^CONFIG_64BIT=' "/lib/modules/$rel/build/.config" >"$tree/no-64bit/.config"
+	as_root "${dkms[@]}" build "arena-kmod/$version" -k "$rel" \
+		--kernelsourcedir "$tree/no-64bit"
 	rc=$?
 	[ "$rc" = 77 ] || { echo "no CONFIG_64BIT: dkms build exited $rc, not 77"; return 1; }
 }
@@ -297,6 +302,7 @@ grep -E '^[WI]: ' "$work/lintian.txt" | sed 's/^/# lintian: /'
 if check nothing-loads-the-module nothing_loads_the_module; then
 	mapfile -t releases < <(installed_headers)
 	check dkms-headers-present headers_present
+	check dkms-skips-unservable-kernels dkms_skips_unservable_kernels
 	purge_dkms_package >"$work/purge-before.log" 2>&1
 	start=$SECONDS
 	check dkms-install install_dkms_package
@@ -304,7 +310,6 @@ if check nothing-loads-the-module nothing_loads_the_module; then
 	for rel in "${releases[@]}"; do
 		check "dkms-built-$rel" dkms_built_for "$rel"
 	done
-	check dkms-skips-unservable-kernels dkms_skips_unservable_kernels
 	check group-arena getent group arena
 	start=$SECONDS
 	dkms_module_boots
