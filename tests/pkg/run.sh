@@ -27,6 +27,11 @@ host_arch=$(dpkg --print-architecture)
 vm_tag=6.1-$host_arch
 failed=0
 
+# One run at a time on a machine (other worktrees' included): the package
+# is installed system-wide.
+exec 9>/tmp/arena-kmod-pkg-tests.lock
+flock 9
+
 rm -rf "$work"
 mkdir -p "$work"
 
@@ -285,6 +290,8 @@ rpms_hold_their_files() {
 	rpm_contents libarena-devel /usr/include/libarena.h /usr/include/arena_kmod.h \
 		"$lib/libarena.so" "$lib/pkgconfig/libarena.pc" &&
 	rpm_contents arena-tools /usr/bin/arenactl || return 1
+	rpm -qpl "$(ls "$work"/rpm/RPMS/*/arena-tools-"$version"-*.rpm)" |
+		grep -q '^/usr/share/man/man8/arenactl\.8' || { echo "arena-tools lacks arenactl.8"; return 1; }
 	scripts=$(rpm -qp --scripts "$(ls "$work"/rpm/RPMS/noarch/arena-kmod-dkms-*.rpm)")
 	grep -q "dkms remove -m arena-kmod -v $version" <<<"$scripts" ||
 		{ echo "no dkms remove in the scriptlets"; return 1; }
