@@ -25,7 +25,6 @@ work=$build/pkg
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf")
 host_arch=$(dpkg --print-architecture)
 vm_tag=6.1-$host_arch
-failed=0
 
 # One run at a time on a machine (other worktrees' included): the package
 # is installed system-wide.
@@ -39,10 +38,11 @@ pass() {	# pass <name>
 	echo "ok - pkg/$1"
 }
 
-fail() {	# fail <name>, with what went wrong on stdin
+fail() {	# fail <name>, with what went wrong on stdin (a pipe's end: a file
+	# remembers the failure, not a variable)
 	sed 's/^/# /'
 	echo "not ok - pkg/$1"
-	failed=1
+	: >"$work/failed"
 }
 
 check() {	# check <name> <command...>: its output becomes the failure's comment
@@ -321,7 +321,7 @@ if check nothing-loads-the-module nothing_loads_the_module; then
 	start=$SECONDS
 	dkms_module_boots
 	sed -n 's/^\(\(not \)\{0,1\}ok - \)/\1pkg\/dkms-module\//p; /^#/p' "$work/vm.tap"
-	grep -q '^not ok' "$work/vm.tap" && failed=1
+	! grep -q '^not ok' "$work/vm.tap" || : >"$work/failed"
 	grep -q '^ok - .*/vm/complete$' "$work/vm.tap" ||
 		cat "$work/vm.err" "$work/vm.tap" | tail -20 | fail dkms-module-vm-complete
 	echo "# the VM run took $((SECONDS - start)) s"
@@ -332,4 +332,4 @@ check rpm-build make -C "$top" BUILD="$work" rpm
 check rpms-hold-their-files rpms_hold_their_files
 check not-loaded-here not_loaded_here
 
-[ "$failed" = 0 ]
+[ ! -e "$work/failed" ]
