@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # What `make check` runs: the host unit tests, the VM harness self-test, the
-# VM suite on each kernel and the packaging tests, as one TAP stream numbered across all of
-# them, ending with "N passed, N failed".
+# VM suite on each kernel and the packaging tests, as one TAP stream
+# numbered across all of them, ending with "N passed, N failed".
 #
 #   tests/check.sh [TAG...]	(default: 6.1-amd64 6.12-amd64 6.1-arm64 6.12-arm64)
 

@@ -62,10 +62,9 @@ vm_build_userspace() {
 }
 
 # vm_initramfs <root> <cpio> <module> <test binaries...>: busybox, our
-# /init, the module (as /arena_kmod.ko, what /init loads), every program of
-# $ubuild/bin (arenactl, the examples)
-# and the tests.  Extra modules to load after ours may be dropped into
-# <root>/extra-ko before the call.
+# /init, the module (as /arena_kmod.ko, the name /init loads), every program
+# of $ubuild/bin (arenactl, the examples) and the tests.  Extra modules to
+# load after ours may be dropped into <root>/extra-ko before the call.
 vm_initramfs() {
 	local root=$1 cpio=$2 ko=$3
 	shift 3
