@@ -9,6 +9,9 @@
 #   make bench [BENCH_KERNEL=6.12-amd64]	ours against the kernel's BPF arena, in QEMU
 #   make deps			install the Debian packages all this needs (root)
 #   make kernels		fetch the test kernels into .cache/ (done on demand)
+#   make dist			build/arena-kmod-<version>.tar.gz of HEAD, with the RPM spec
+#   make deb			the Debian packages, into build/deb/
+#   make rpm			the RPM packages from the dist tarball, into build/rpm/RPMS/
 #
 # The module itself is described in Kbuild; this file only drives builds.
 
@@ -25,6 +28,9 @@ USER_OUT := $(BUILD)/$(USER_ARCH)
 USER_CC := $(CROSS_COMPILE)gcc
 
 comma := ,
+
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
+DIST := arena-kmod-$(VERSION)
 
 all: module userspace conformance-plugin
 
@@ -69,9 +75,38 @@ deps:
 deps-present:
 	@scripts/deps.sh --check-only || scripts/deps.sh
 
+# The tarball carries the spec with its version filled in, so that
+# `rpmbuild -tb` works on it as well.
+dist:
+	@mkdir -p $(BUILD)/dist
+	sed 's/@VERSION@/$(VERSION)/' rpm/arena-kmod.spec.in >$(BUILD)/dist/arena-kmod.spec
+	git archive --format=tar.gz --prefix=$(DIST)/ \
+		--add-file=$(BUILD)/dist/arena-kmod.spec -o $(BUILD)/$(DIST).tar.gz HEAD
+
+# From a copy of the working tree (tracked and new files), because
+# dpkg-buildpackage writes its results next to the source directory.
+deb:
+	rm -rf $(BUILD)/deb
+	mkdir -p $(BUILD)/deb/$(DIST)
+	git ls-files -z --cached --others --exclude-standard -- . ':!.cache' | \
+		tar --null -T - --ignore-failed-read -cf - | tar -xf - -C $(BUILD)/deb/$(DIST)
+	cd $(BUILD)/deb/$(DIST) && dpkg-buildpackage -us -uc -b
+
+# On Debian the RPM database knows none of the build dependencies, and
+# there is no debuginfo tooling.
+RPMBUILD_FLAGS := $(if $(wildcard /etc/debian_version),--nodeps --define 'debug_package %{nil}')
+
+rpm: dist
+	rm -rf $(BUILD)/rpm
+	mkdir -p $(BUILD)/rpm/SOURCES $(BUILD)/rpm/SPECS
+	cp $(BUILD)/$(DIST).tar.gz $(BUILD)/rpm/SOURCES/
+	cp $(BUILD)/dist/arena-kmod.spec $(BUILD)/rpm/SPECS/
+	rpmbuild -bb $(RPMBUILD_FLAGS) --define '_topdir $(BUILD)/rpm' \
+		$(BUILD)/rpm/SPECS/arena-kmod.spec
+
 clean:
 	rm -rf $(BUILD)
 	if [ -d $(KDIR) ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 
-.PHONY: all module userspace conformance-plugin install modules_install check vm-test demo bench \
-	kernels deps deps-present clean
+.PHONY: all module userspace conformance-plugin install modules_install check vm-test demo \
+	bench kernels deps deps-present dist deb rpm clean

@@ -3,13 +3,19 @@
 #
 # Installs the Debian 12 packages that building, testing and the demo need,
 # and enables arm64 as a foreign architecture so that the arm64 test kernels
-# can be downloaded (they are unpacked, never installed).  Idempotent and
+# can be downloaded (they are unpacked, never installed).  The packaging
+# tests also need the host architecture's 6.1 and 6.12 test kernels'
+# headers installed, for DKMS to build against (the 6.12 headers bring
+# their kernel image along; it is never booted here).  Idempotent and
 # quiet; on failure it shows apt's output.
 #
 #   scripts/deps.sh		install what is missing (root)
 #   scripts/deps.sh --check-only	exit 1 if anything is missing
 
 set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+host_arch=$(dpkg --print-architecture)
 
 packages=(
 	# module and user-space builds
@@ -19,7 +25,22 @@ packages=(
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	# test VMs
 	qemu-system-x86 qemu-system-arm busybox-static cpio xz-utils zstd
+	# packaging (tests/pkg)
+	dkms dh-dkms debhelper fakeroot lintian rpm adduser
 )
+
+# The test kernels' headers; empty names while the package lists are
+# missing (they are fetched below, and the names resolved again).
+test_kernel_headers() {
+	local series rel
+	for series in 6.1 6.12; do
+		rel=$("$top/scripts/fetch-kernels.sh" --release "$series-$host_arch" 2>/dev/null) ||
+			true
+		echo "linux-headers-${rel:-unknown-$series}"
+	done
+}
+mapfile -t headers < <(test_kernel_headers)
+packages+=("${headers[@]}")
 
 missing=()
 for p in "${packages[@]}"; do
@@ -67,6 +88,16 @@ run() {
 echo "deps: installing$what"
 [ "$arm64_enabled" = 1 ] || run dpkg --add-architecture arm64
 run apt-get update
+if [[ " ${missing[*]} " == *" linux-headers-unknown-"* ]]; then
+	known=()
+	for p in "${missing[@]}"; do
+		[[ $p == linux-headers-unknown-* ]] || known+=("$p")
+	done
+	mapfile -t headers < <(test_kernel_headers)
+	missing=("${known[@]}" "${headers[@]}")
+fi
+# INITRD=No: the kernel image that the 6.12 headers depend on needs no
+# initramfs on this machine, and making one takes minutes.
 [ ${#missing[@]} -eq 0 ] ||
-	run env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-		-o DPkg::Lock::Timeout=300 "${missing[@]}"
+	run env DEBIAN_FRONTEND=noninteractive INITRD=No apt-get install -y -q \
+		--no-install-recommends -o DPkg::Lock::Timeout=300 "${missing[@]}"

@@ -13,6 +13,8 @@
 #	.complete	written last: a tag without it is fetched again
 #
 #   scripts/fetch-kernels.sh [TAG...]	(default: all four tags)
+#   scripts/fetch-kernels.sh --release TAG	print the release TAG means: the
+#					cached one, else the archive's
 #
 # Which kernel a tag means is resolved from the archive at fetch time: 6.1 is
 # what linux-image-<arch> depends on, 6.12 the newest 6.12 whose image and
@@ -128,6 +130,15 @@ fetch() {
 	mv "$tmp" "$dir"
 	trap - EXIT
 }
+
+if [ "${1:-}" = --release ] && [ $# = 2 ]; then
+	if [ -e "$cache/$2/.complete" ]; then
+		cat "$cache/$2/release"
+	else
+		resolve_release "${2%-*}" "${2#*-}"
+	fi
+	exit
+fi
 
 [ $# -gt 0 ] || set -- 6.1-amd64 6.12-amd64 6.1-arm64 6.12-arm64
 for tag in "$@"; do

@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# What `make check` runs: the host unit tests, the VM harness self-test and
-# the VM suite on each kernel, as one TAP stream numbered across all of
-# them, ending with "N passed, N failed".
+# What `make check` runs: the host unit tests, the VM harness self-test, the
+# VM suite on each kernel and the packaging tests, as one TAP stream
+# numbered across all of them, ending with "N passed, N failed".
 #
 #   tests/check.sh [TAG...]	(default: 6.1-amd64 6.12-amd64 6.1-arm64 6.12-arm64)
 
@@ -72,6 +72,12 @@ for tag in "${tags[@]}"; do
 	fi
 	stage "vm-$tag" "" "$top/tests/vm/run-vm.sh" "$tag"
 done
+
+# The packaging tests boot the host architecture's 6.1 kernel with the
+# module DKMS built: they run when that kernel is among the tags.
+if [[ " ${tags[*]} " == *" 6.1-$(dpkg --print-architecture) "* ]]; then
+	stage pkg "" "$top/tests/pkg/run.sh"
+fi
 
 echo "1..$n"
 echo "$passed passed, $failed failed"

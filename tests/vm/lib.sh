@@ -62,16 +62,16 @@ vm_build_userspace() {
 }
 
 # vm_initramfs <root> <cpio> <module> <test binaries...>: busybox, our
-# /init, the module, every program of $ubuild/bin (arenactl, the examples)
-# and the tests.  Extra modules to load after ours may be dropped into
-# <root>/extra-ko before the call.
+# /init, the module (as /arena_kmod.ko, the name /init loads), every program
+# of $ubuild/bin (arenactl, the examples) and the tests.  Extra modules to
+# load after ours may be dropped into <root>/extra-ko before the call.
 vm_initramfs() {
 	local root=$1 cpio=$2 ko=$3
 	shift 3
 	mkdir -p "$root"/{bin,dev,proc,sys,tests,extra-ko}
 	cp "$kdir/busybox" "$ubuild"/bin/* "$root/bin/"
 	install -m 755 "$top/tests/vm/init.sh" "$root/init"
-	cp "$ko" "$root/"
+	cp "$ko" "$root/arena_kmod.ko"
 	[ $# -eq 0 ] || cp "$@" "$root/tests/"
 	echo "${test_timeout:-300}" >"$root/test-timeout"
 	(cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet) >"$cpio"

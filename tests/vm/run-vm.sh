@@ -5,10 +5,13 @@
 # binaries, and reports TAP lines "ok - <tag>/<suite>/<name>" on stdout.
 #
 #   tests/vm/run-vm.sh [--extra BIN]... [--extra-ko KO]... [--timeout S] TAG
+#   ARENA_KO=/path/arena_kmod.ko tests/vm/run-vm.sh ... TAG
 #
 # TAG is 6.1-amd64, 6.12-amd64, 6.1-arm64 or 6.12-arm64.  --extra adds a
 # static test binary (run and counted like ours), --extra-ko a module loaded
-# after ours (the harness self-test uses it to oops on purpose).
+# after ours (the harness self-test uses it to oops on purpose).  ARENA_KO
+# boots a module built elsewhere (DKMS, for the packaging tests) instead of
+# building one with the self-tests; its vermagic must name TAG's kernel.
 #
 # Fails (exit 1) on a failed test, a test binary that did not finish, a
 # missing result line, insmod/rmmod failure, a kernel report of trouble in
@@ -48,7 +51,19 @@ fail() {	# fail <suite/name>, with what went wrong on stdin
 	: >"$work/failed"
 }
 
-if vm_build_module "$work/kmod"; then
+prebuilt_ko=${ARENA_KO:-}
+if [ -n "$prebuilt_ko" ]; then
+	ko=$prebuilt_ko
+	vermagic=$(modinfo -F vermagic "$ko" 2>&1) || true
+	if [ "${vermagic%% *}" = "$(cat "$kdir/release")" ]; then
+		pass vm/prebuilt-module-vermagic
+	else
+		echo "$ko: vermagic '$vermagic', kernel $(cat "$kdir/release")" |
+			fail vm/prebuilt-module-vermagic
+		exit 1
+	fi
+elif vm_build_module "$work/kmod"; then
+	ko=$work/kmod/arena_kmod.ko
 	pass vm/module-build-clean
 else
 	grep -E -A3 'warning:|error:|Error' "$work/kmod.log" | head -40 |
@@ -60,7 +75,7 @@ vm_build_userspace
 mkdir -p "$work/initramfs/extra-ko"
 [ ${#extra_kos[@]} -eq 0 ] || cp "${extra_kos[@]}" "$work/initramfs/extra-ko/"
 mapfile -t bins < <(vm_test_binaries)
-vm_initramfs "$work/initramfs" "$work/initramfs.cpio" "$work/kmod/arena_kmod.ko" \
+vm_initramfs "$work/initramfs" "$work/initramfs.cpio" "$ko" \
 	"${bins[@]}" "${extras[@]}"
 expected_bins=$(ls "$work/initramfs/tests")
 
@@ -101,13 +116,16 @@ else
 	context 'insmod' | fail vm/insmod
 fi
 
-# The module's own self-tests, run as it loaded (module/selftest.c).
+# The module's own self-tests, run as it loaded (module/selftest.c); a
+# prebuilt production module has none.
 sed -n 's/^.*arena_kmod: \(\(not \)\{0,1\}ok - \)/\1'"$tag"'\//p' "$work/console.txt"
 grep -q 'not ok - ' <(sed -n 's/^.*arena_kmod: //p' "$work/console.txt") && : >"$work/failed"
-if grep -q -E 'arena_kmod: selftests run: [1-9]' "$work/console.txt"; then
-	pass vm/module-selftests-ran
-else
-	context 'insmod|arena_kmod' | fail vm/module-selftests-ran
+if [ -z "$prebuilt_ko" ]; then
+	if grep -q -E 'arena_kmod: selftests run: [1-9]' "$work/console.txt"; then
+		pass vm/module-selftests-ran
+	else
+		context 'insmod|arena_kmod' | fail vm/module-selftests-ran
+	fi
 fi
 
 # Every test binary's output, in order, then whether it ran to its end.
