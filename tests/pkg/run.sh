@@ -259,10 +259,13 @@ libarena_dev_builds_a_program() {
 		return 0;
 	}
 	EOF
+	# grep reads all its input: with pipefail, grep -q could end the
+	# pipeline early and fail it with the writer's SIGPIPE.
 	# shellcheck disable=SC2046
 	gcc -o "$work/use" "$work/use.c" $(pkg-config --cflags --libs libarena) &&
-		[ "$("$work/use")" = "$version" ] && ldd "$work/use" | grep -q libarena.so.0 &&
-		arenactl --help | grep -q version && man -w arenactl || rc=1
+		[ "$("$work/use")" = "$version" ] &&
+		ldd "$work/use" | grep libarena.so.0 >/dev/null &&
+		arenactl --help | grep version >/dev/null && man -w arenactl || rc=1
 	apt_get purge libarena0 libarena-dev arena-tools || rc=1
 	return $rc
 }
