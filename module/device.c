@@ -14,6 +14,7 @@
 #include "arena_kmod.h"
 #include "device.h"
 #include "ringbuf_kmod.h"
+#include "selftest.h"
 #include "uarg.h"
 
 static long arena_ioctl_version(void __user *uarg)
@@ -48,7 +49,7 @@ static long arena_dev_ioctl(struct file *file, unsigned int cmd,
 	case RINGBUF_IOC_CREATE:
 		return ringbuf_ioctl_create(uarg);
 	default:
-		return -ENOTTY;
+		return arena_selftest_ioctl(cmd, uarg);
 	}
 }
 

@@ -582,6 +582,11 @@ void *ringbuf_vaddr(struct ringbuf *rb)
 	return rb->vaddr;
 }
 
+struct ringbuf *ringbuf_from_file(struct file *file)
+{
+	return file->f_op == &ringbuf_fops ? file->private_data : NULL;
+}
+
 long ringbuf_ioctl_create(void __user *uarg)
 {
 	struct ringbuf_create req;

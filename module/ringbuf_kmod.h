@@ -10,6 +10,7 @@
 #include <linux/compiler_types.h>
 #include <linux/types.h>
 
+struct file;
 struct ringbuf;
 
 long ringbuf_ioctl_create(void __user *uarg);
@@ -19,6 +20,8 @@ struct ringbuf *ringbuf_new(u64 data_size, u32 flags);
 /* Frees a ring no file, mapping or producer uses any more. */
 void ringbuf_put(struct ringbuf *rb);
 void *ringbuf_vaddr(struct ringbuf *rb);
+/* The ring of a ring fd's file, NULL for any other file; the file holds it. */
+struct ringbuf *ringbuf_from_file(struct file *file);
 
 /*
  * A record of size bytes, to be filled and then submitted or discarded;
