@@ -10,9 +10,10 @@
  * max_records records to buf, each as its struct ringbuf_hdr (len, pg_off
  * 0) and its bytes, padded to 8 as in the ring.  Out: drained, what
  * ringbuf_user_drain() returned (a record count or a negative errno), and
- * buf_used.  Fails with EINVAL for a ring_fd that is no ring, buf_len 0 or
- * over 16 MiB, max_records 0, or reserved not 0, ENOSPC if a record did
- * not fit in buf (it is drained all the same).
+ * buf_used.  Fails with EBADF for a ring_fd that is no fd, EINVAL for one
+ * that is no ring, buf_len 0 or over 16 MiB, max_records 0, or reserved,
+ * drained or buf_used not 0; ENOSPC if a record did not fit in buf (it is
+ * drained all the same; a buffer of the ring's size always suffices).
  */
 #ifndef ARENA_SELFTEST_IOCTL_H
 #define ARENA_SELFTEST_IOCTL_H

@@ -239,7 +239,8 @@ struct arena_ring_buffer;
 
 /*
  * Called for each record, in order, with data pointing into the read-only
- * mapping (size bytes; valid only during the call).  A negative return
+ * mapping, or for an overwrite ring to a checked copy (size bytes; valid
+ * only during the call).  A negative return
  * stops the consumption, after this record, and is what the consuming
  * call returns; 0 or a positive value goes on, as in libbpf.
  */
