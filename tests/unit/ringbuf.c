@@ -624,15 +624,15 @@ static void create_needs_feature(void)
 	int fd = 123;
 
 	capture_start();
-	TAP_EXPECT_ERRNO(arena_dev__ringbuf_create(NULL, page_size, &fd), EINVAL);
+	TAP_EXPECT_ERRNO(arena_dev__ringbuf_create(NULL, page_size, NULL, &fd), EINVAL);
 	TAP_EXPECT_EQ(fd, -1);
 	fake_module_start();
 	fake.reply.features = ARENA_FEATURE_ARENA;
 	TAP_EXPECT_OK(arena_dev__open(&opts, &dev));
 	fake.active = false;
-	TAP_EXPECT_ERRNO(arena_dev__ringbuf_create(dev, page_size, NULL), EINVAL);
+	TAP_EXPECT_ERRNO(arena_dev__ringbuf_create(dev, page_size, NULL, NULL), EINVAL);
 	fd = 123;
-	TAP_EXPECT_ERRNO(arena_dev__ringbuf_create(dev, page_size, &fd), EOPNOTSUPP);
+	TAP_EXPECT_ERRNO(arena_dev__ringbuf_create(dev, page_size, NULL, &fd), EOPNOTSUPP);
 	TAP_EXPECT_EQ(fd, -1);
 	TAP_EXPECT(strstr(captured, "no ring buffers") != NULL);
 	arena_dev__close(dev);
@@ -642,8 +642,42 @@ static void create_needs_feature(void)
 	fake.reply.features = ARENA_FEATURE_ARENA | ARENA_FEATURE_RINGBUF;
 	TAP_EXPECT_OK(arena_dev__open(&opts, &dev));
 	fake.active = false;
-	TAP_EXPECT_ERRNO(arena_dev__ringbuf_create(dev, page_size, &fd), ENOTTY);
+	TAP_EXPECT_ERRNO(arena_dev__ringbuf_create(dev, page_size, NULL, &fd), ENOTTY);
 	TAP_EXPECT_EQ(fd, -1);
+	arena_dev__close(dev);
+}
+
+/* The options' flags reach the ioctl; options from a newer program do not. */
+static void create_passes_flags(void)
+{
+	LIBARENA_OPTS(arena_dev_opts, dev_opts, .path = "/dev/null");
+	LIBARENA_OPTS(arena_ringbuf_opts, opts, .flags = RINGBUF_F_USER);
+	struct {
+		struct arena_ringbuf_opts opts;
+		unsigned char newer[8];
+	} big;
+	struct arena_dev *dev = NULL;
+	int fd = -1;
+
+	capture_start();
+	fake_module_start();
+	fake.reply.features = ARENA_FEATURE_RINGBUF;
+	TAP_EXPECT_OK(arena_dev__open(&dev_opts, &dev));
+	TAP_EXPECT_OK(arena_dev__ringbuf_create(dev, 2 * page_size, &opts, &fd));
+	TAP_EXPECT(fd >= 0);
+	TAP_EXPECT_EQ(fake.ring_create_calls, 1);
+	TAP_EXPECT_EQ(fake.ring_create.flags, RINGBUF_F_USER);
+	TAP_EXPECT_EQ(fake.ring_create.data_size, 2 * page_size);
+	TAP_EXPECT_EQ(fake.ring_create.size, sizeof(struct ringbuf_create));
+	if (fd >= 0)
+		close(fd);
+	memset(&big, 0, sizeof(big));
+	big.opts.sz = sizeof(big);
+	big.newer[5] = 1;
+	TAP_EXPECT_ERRNO(arena_dev__ringbuf_create(dev, page_size, &big.opts, &fd), EINVAL);
+	TAP_EXPECT_EQ(fd, -1);
+	TAP_EXPECT_EQ(fake.ring_create_calls, 1);
+	fake.active = false;
 	arena_dev__close(dev);
 }
 
@@ -669,6 +703,7 @@ static const struct tap_test tests[] = {
 	{ "libarena", "ringbuf-new-bad-arguments-einval", new_bad_arguments },
 	{ "libarena", "ringbuf-output-non-ring-fd", output_non_ring_fd },
 	{ "libarena", "ringbuf-create-needs-feature", create_needs_feature },
+	{ "libarena", "ringbuf-create-passes-flags", create_passes_flags },
 };
 
 TAP_MAIN(tests)

@@ -86,7 +86,7 @@ static struct arena_dev *open_dev_lib(void)
 static int make_ring(struct arena_dev *dev, __u64 size)
 {
 	int fd = -1;
-	int err = arena_dev__ringbuf_create(dev, size, &fd);
+	int err = arena_dev__ringbuf_create(dev, size, NULL, &fd);
 
 	if (err)
 		tap_fail(__FILE__, __LINE__, "arena_dev__ringbuf_create(%llu): %s",
@@ -198,6 +198,9 @@ out:
 /* Sizes the module refuses, and an output that cannot fit or is full. */
 static void create_and_output_errors(void)
 {
+	LIBARENA_OPTS(arena_ringbuf_opts, both_flags,
+		      .flags = RINGBUF_F_OVERWRITE | RINGBUF_F_USER);
+	LIBARENA_OPTS(arena_ringbuf_opts, bad_flags, .flags = 1U << 9);
 	static unsigned char buf[1 << 16];
 	struct arena_dev *dev = open_dev_lib();
 	libarena_print_fn_t print;
@@ -206,10 +209,13 @@ static void create_and_output_errors(void)
 	if (!dev)
 		return;
 	print = libarena_set_print(NULL);
-	TAP_EXPECT_ERRNO(arena_dev__ringbuf_create(dev, 3 * page_size, &fd), EINVAL);
+	TAP_EXPECT_ERRNO(arena_dev__ringbuf_create(dev, 3 * page_size, NULL, &fd), EINVAL);
 	TAP_EXPECT_EQ(fd, -1);
-	TAP_EXPECT_ERRNO(arena_dev__ringbuf_create(dev, 0, &fd), EINVAL);
-	TAP_EXPECT_ERRNO(arena_dev__ringbuf_create(dev, 1ULL << 32, &fd), E2BIG);
+	TAP_EXPECT_ERRNO(arena_dev__ringbuf_create(dev, 0, NULL, &fd), EINVAL);
+	TAP_EXPECT_ERRNO(arena_dev__ringbuf_create(dev, 1ULL << 32, NULL, &fd), E2BIG);
+	TAP_EXPECT_ERRNO(arena_dev__ringbuf_create(dev, page_size, &bad_flags, &fd), EINVAL);
+	TAP_EXPECT_ERRNO(arena_dev__ringbuf_create(dev, page_size, &both_flags, &fd), EINVAL);
+	TAP_EXPECT_EQ(fd, -1);
 	fd = make_ring(dev, page_size);
 	if (fd >= 0) {
 		TAP_EXPECT_ERRNO(arena_ringbuf__output(fd, buf, page_size, 0), E2BIG);
@@ -508,11 +514,7 @@ static int lap_cb(void *ctx, void *data, size_t len)
  */
 static void overwrite_lapped(void)
 {
-	struct ringbuf_create req = {
-		.size = sizeof(req),
-		.flags = RINGBUF_F_OVERWRITE,
-		.data_size = page_size,
-	};
+	LIBARENA_OPTS(arena_ringbuf_opts, opts, .flags = RINGBUF_F_OVERWRITE);
 	struct arena_dev *dev = open_dev_lib();
 	struct lap_rx rx = { .last_seq = -1 };
 	struct arena_ring_buffer *rb = NULL;
@@ -522,8 +524,7 @@ static void overwrite_lapped(void)
 
 	if (!dev)
 		return;
-	fd = ioctl(arena_dev__fd(dev), RINGBUF_IOC_CREATE, &req);
-	TAP_EXPECT_OK(fd);
+	TAP_EXPECT_OK(arena_dev__ringbuf_create(dev, page_size, &opts, &fd));
 	rb = fd < 0 ? NULL : arena_ring_buffer__new(fd, lap_cb, &rx, NULL);
 	TAP_EXPECT(rb != NULL);
 	if (!rb)

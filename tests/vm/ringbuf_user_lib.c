@@ -29,12 +29,16 @@ _Static_assert(BPF_MAP_TYPE_USER_RINGBUF == 31, "BPF_MAP_TYPE_USER_RINGBUF");
 
 static long page_size;
 
-/* A user-to-kernel ring of one page, or a failed check. */
+/* A user-to-kernel ring of one page, made by the library, or a failed check. */
 static int user_ring(void)
 {
-	int fd = ring_create(RINGBUF_F_USER, page_size);
+	LIBARENA_OPTS(arena_ringbuf_opts, opts, .flags = RINGBUF_F_USER);
+	struct arena_dev *dev = NULL;
+	int fd = -1;
 
-	TAP_EXPECT_OK(fd);
+	TAP_EXPECT_OK(arena_dev__open(NULL, &dev));
+	TAP_EXPECT_OK(arena_dev__ringbuf_create(dev, page_size, &opts, &fd));
+	arena_dev__close(dev);
 	return fd;
 }
 

@@ -208,15 +208,29 @@ void arena_map__close(struct arena_map *arena);
  * another library's in one program.
  */
 
+struct arena_ringbuf_opts {
+	/* sizeof(struct arena_ringbuf_opts) as the caller was compiled */
+	size_t sz;
+	/*
+	 * RINGBUF_F_OVERWRITE (when full, drop the oldest records) or
+	 * RINGBUF_F_USER (a user-to-kernel ring, for
+	 * arena_user_ring_buffer__new()); 0 for a plain kernel-to-user ring
+	 */
+	__u32 flags;
+	size_t :0;
+};
+
 /*
  * Creates a ring of data_size bytes (a power of 2 and a multiple of the
- * page size, up to 2 GiB) with RINGBUF_IOC_CREATE.  On success *fdp is its
- * file descriptor (close-on-exec), the caller's to close; on failure *fdp
- * is -1 and the result is a negative errno: -EINVAL for bad arguments or
- * size, -E2BIG for a size over the module's limit, -EOPNOTSUPP if the
- * module announced no ARENA_FEATURE_RINGBUF, or what the ioctl failed with.
+ * page size, up to 2 GiB) with RINGBUF_IOC_CREATE; opts may be NULL.  On
+ * success *fdp is its file descriptor (close-on-exec), the caller's to
+ * close; on failure *fdp is -1 and the result is a negative errno:
+ * -EINVAL for bad arguments, size or flags, -E2BIG for a size over the
+ * module's limit, -EOPNOTSUPP if the module announced no
+ * ARENA_FEATURE_RINGBUF, or what the ioctl failed with.
  */
-int arena_dev__ringbuf_create(struct arena_dev *dev, __u64 data_size, int *fdp);
+int arena_dev__ringbuf_create(struct arena_dev *dev, __u64 data_size,
+			      const struct arena_ringbuf_opts *opts, int *fdp);
 
 /*
  * Appends one record of len bytes to the ring behind ring_fd, as a BPF

@@ -41,7 +41,8 @@ struct arena_ring_buffer {
 	size_t page_size;
 };
 
-int arena_dev__ringbuf_create(struct arena_dev *dev, __u64 data_size, int *fdp)
+int arena_dev__ringbuf_create(struct arena_dev *dev, __u64 data_size,
+			      const struct arena_ringbuf_opts *opts, int *fdp)
 {
 	struct ringbuf_create req = {
 		.size = sizeof(req),
@@ -53,14 +54,17 @@ int arena_dev__ringbuf_create(struct arena_dev *dev, __u64 data_size, int *fdp)
 	if (!fdp)
 		return -EINVAL;
 	*fdp = -1;
+	if (!LIBARENA_OPTS_VALID(opts, arena_ringbuf_opts))
+		return -EINVAL;
+	req.flags = LIBARENA_OPTS_GET(opts, flags, 0);
 	err = arena_dev_has_feature(dev, ARENA_FEATURE_RINGBUF, "ring buffers");
 	if (err)
 		return err;
 	fd = ioctl(arena_dev__fd(dev), RINGBUF_IOC_CREATE, &req);
 	if (fd < 0) {
 		err = -errno;
-		pr_warn("RINGBUF_IOC_CREATE of %llu bytes: %s\n",
-			(unsigned long long)data_size, libarena_errstr(err, buf));
+		pr_warn("RINGBUF_IOC_CREATE of %llu bytes (flags 0x%x): %s\n",
+			(unsigned long long)data_size, req.flags, libarena_errstr(err, buf));
 		return err;
 	}
 	*fdp = fd;
