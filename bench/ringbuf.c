@@ -278,9 +278,9 @@ static bool ring_round(enum impl impl, int nprod, __u32 rec_len, long records, d
 	return ok;
 }
 
-/* Records per round: a fraction of a second each under emulation. */
-#define RECORDS_8	200000
-#define RECORDS_256	100000
+/* Records per round: about a second each under emulation, to average out the host. */
+#define RECORDS_8	800000
+#define RECORDS_256	400000
 
 static bool p1_8(enum impl impl, double *v)
 {
