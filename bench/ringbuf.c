@@ -361,7 +361,8 @@ int main(int argc, char **argv)
 	}
 	have_kern = kern_probe();
 	printf("# %d rounds, %ld CPUs; the kernel's BPF ring buffer: %s\n", rounds,
-	       sysconf(_SC_NPROCESSORS_ONLN), have_kern ? "available" : "not available (ours only)");
+	       sysconf(_SC_NPROCESSORS_ONLN),
+	       have_kern ? "available" : "not available (ours only)");
 	printf("# ours is produced by RINGBUF_IOC_OUTPUT from user space until programs exist; "
 	       "the kernel's by a BPF program through BPF_PROG_TEST_RUN\n");
 	printf("# QEMU (TCG) distorts absolute numbers: compare ours/kernel ratios of one boot\n");
