@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-#   make			module for the running kernel (or KDIR=...), library, CLI
+#   make			module for the running kernel (or KDIR=...), library, CLI,
+#				bpf_conformance_plugin
 #   make ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- KDIR=...	cross-build
 #   make check [KERNELS="6.1-amd64 ..."]	unit tests + VM suite on each kernel
 #   make vm-test KERNEL=6.1-amd64 [EXTRA=/abs/a,/abs/b]	one VM run, extra tests
@@ -25,7 +26,7 @@ USER_CC := $(CROSS_COMPILE)gcc
 
 comma := ,
 
-all: module userspace
+all: module userspace conformance-plugin
 
 module:
 	@test -d $(KDIR) || { echo "No kernel build directory at $(KDIR):" \
@@ -34,6 +35,10 @@ module:
 
 userspace:
 	$(MAKE) -C userspace O=$(USER_OUT) CC=$(USER_CC)
+
+# The engine for bpf_conformance's runner: build/<arch>/bin/bpf_conformance_plugin.
+conformance-plugin:
+	$(MAKE) -C tests/conformance O=$(USER_OUT) CC=$(USER_CC)
 
 install: userspace
 	$(MAKE) -C userspace O=$(USER_OUT) CC=$(USER_CC) install
@@ -68,5 +73,5 @@ clean:
 	rm -rf $(BUILD)
 	if [ -d $(KDIR) ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 
-.PHONY: all module userspace install modules_install check vm-test demo bench \
+.PHONY: all module userspace conformance-plugin install modules_install check vm-test demo bench \
 	kernels deps deps-present clean

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What differs between the architectures in reaching the kernel's page
- * tables with exported symbols and inline helpers only: one header each.
+ * tables and exception tables with exported symbols and inline helpers
+ * only: one header each.
  *
  *	pgd_t *arena_arch_kernel_pgd(void)
  *		the root of the page tables that map vmalloc space
@@ -12,6 +13,11 @@
  *		included, before a page-table page is freed; may sleep
  *	int arena_arch_check(void)
  *		0 if the page tables can be edited this way on this machine
+ *	void arena_arch_ex_bpf(struct exception_table_entry *ex, unsigned long at,
+ *			       unsigned long insn, u32 len, u8 reg)
+ *		an EX_TYPE_BPF exception-table entry that will sit at address
+ *		at: a fault at insn zeroes register reg (0xff: none) and
+ *		resumes len bytes later
  */
 #ifndef ARENA_ARCH_H
 #define ARENA_ARCH_H

@@ -2,7 +2,10 @@
 #ifndef ARENA_ARCH_ARM64_H
 #define ARENA_ARCH_ARM64_H
 
+#include <linux/bitfield.h>
 #include <linux/bits.h>
+#include <asm/asm-extable.h>
+#include <asm/extable.h>
 #include <asm/pgtable.h>
 #include <asm/sysreg.h>
 #include <asm/tlbflush.h>
@@ -35,6 +38,28 @@ static inline void arena_arch_flush_tlb_kernel_tables(void)
 static inline int arena_arch_check(void)
 {
 	return 0;
+}
+
+/* The scratch register a fault with nothing to zero names (6.1 zeroes one). */
+#define ARENA_ARCH_EX_SCRATCH	10	/* x10 */
+
+/*
+ * An EX_TYPE_BPF entry at address at, as arch/arm64/net/bpf_jit_comp.c
+ * writes them: ex_handler_bpf() zeroes the register in fixup's bits 31:27
+ * and resumes at &ex->fixup minus bits 26:0, so the entry must sit above
+ * the code it covers.
+ */
+static inline void arena_arch_ex_bpf(struct exception_table_entry *ex,
+				     unsigned long at, unsigned long insn, u32 len,
+				     u8 reg)
+{
+	unsigned long fixup = at + offsetof(struct exception_table_entry, fixup);
+
+	ex->insn = insn - at;
+	ex->fixup = FIELD_PREP(GENMASK(31, 27), reg == 0xff ? ARENA_ARCH_EX_SCRATCH : reg) |
+		    FIELD_PREP(GENMASK(26, 0), fixup - (insn + len));
+	ex->type = EX_TYPE_BPF;
+	ex->data = 0;
 }
 
 #endif /* ARENA_ARCH_ARM64_H */

@@ -5,6 +5,9 @@
 #include <linux/errno.h>
 #include <linux/smp.h>
 #include <asm/cpufeature.h>
+#include <asm/extable.h>
+#include <asm/extable_fixup_types.h>
+#include <asm/ptrace.h>
 #include <asm/pgtable.h>
 #include <asm/tlbflush.h>
 
@@ -47,6 +50,44 @@ static inline void arena_arch_flush_tlb_kernel_tables(void)
 static inline int arena_arch_check(void)
 {
 	return cpu_feature_enabled(X86_FEATURE_XENPV) ? -EOPNOTSUPP : 0;
+}
+
+/*
+ * Where each general-purpose register (by its encoding number) is saved in
+ * struct pt_regs on a fault.
+ */
+static inline u32 arena_arch_ptregs_off(u8 reg)
+{
+	static const u8 off[16] = {
+		offsetof(struct pt_regs, ax), offsetof(struct pt_regs, cx),
+		offsetof(struct pt_regs, dx), offsetof(struct pt_regs, bx),
+		offsetof(struct pt_regs, sp), offsetof(struct pt_regs, bp),
+		offsetof(struct pt_regs, si), offsetof(struct pt_regs, di),
+		offsetof(struct pt_regs, r8), offsetof(struct pt_regs, r9),
+		offsetof(struct pt_regs, r10), offsetof(struct pt_regs, r11),
+		offsetof(struct pt_regs, r12), offsetof(struct pt_regs, r13),
+		offsetof(struct pt_regs, r14), offsetof(struct pt_regs, r15),
+	};
+
+	return off[reg & 15];
+}
+
+/* The scratch register a fault with nothing to zero names (6.1 zeroes one). */
+#define ARENA_ARCH_EX_SCRATCH	11	/* r11 */
+
+/*
+ * An EX_TYPE_BPF entry at address at, as arch/x86/net/bpf_jit_comp.c
+ * writes them: ex_handler_bpf() zeroes the register whose pt_regs offset
+ * is in fixup's upper bits and skips fixup's low byte of instruction
+ * length; fixup is not relative.
+ */
+static inline void arena_arch_ex_bpf(struct exception_table_entry *ex,
+				     unsigned long at, unsigned long insn, u32 len,
+				     u8 reg)
+{
+	ex->insn = insn - at;
+	ex->fixup = len | arena_arch_ptregs_off(reg == 0xff ? ARENA_ARCH_EX_SCRATCH : reg) << 8;
+	ex->data = EX_TYPE_BPF;
 }
 
 #endif /* ARENA_ARCH_X86_H */

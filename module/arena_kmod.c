@@ -37,6 +37,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/nodemask.h>
+#include <linux/rcupdate.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 
@@ -168,6 +169,51 @@ err_uncharge:
 	return -ENOMEM;
 }
 
+/* Pages removed from an arena, on their way back to the allocator. */
+struct arena_released {
+	struct rcu_head rcu;
+	struct list_head pages;
+};
+
+static void arena_put_page_list(struct list_head *pages)
+{
+	struct page *page, *tmp;
+
+	list_for_each_entry_safe(page, tmp, pages, lru) {
+		list_del(&page->lru);
+		put_page(page);
+	}
+}
+
+static void arena_released_free(struct rcu_head *rcu)
+{
+	struct arena_released *rel = container_of(rcu, struct arena_released, rcu);
+
+	arena_put_page_list(&rel->pages);
+	kfree(rel);
+}
+
+/*
+ * The interpreter reaches arena pages through arena_kernel_page() inside an
+ * RCU read-side section, without the arena's lock: a removed page goes back
+ * to the allocator only after a grace period, so such an access lands on a
+ * page nobody else uses yet (its effect is lost, as if it came after the
+ * free).  Waits for the grace period itself when memory is short.
+ */
+static void arena_release_pages(struct list_head *pages)
+{
+	struct arena_released *rel;
+
+	rel = kmalloc(sizeof(*rel), GFP_KERNEL | __GFP_NOWARN);
+	if (!rel) {
+		synchronize_rcu();
+		arena_put_page_list(pages);
+		return;
+	}
+	list_replace_init(pages, &rel->pages);
+	call_rcu(&rel->rcu, arena_released_free);
+}
+
 /*
  * Removes the present pages among first .. first + n - 1 from the kernel
  * view and from every user mapping, then drops the arena's references.
@@ -175,7 +221,7 @@ err_uncharge:
 static void arena_depopulate(struct arena *arena, u64 first, u64 n)
 {
 	u64 end = first + n, i, count = 0;
-	struct page *page, *tmp;
+	struct page *page;
 	LIST_HEAD(removed);
 
 	lockdep_assert_held(&arena->lock);
@@ -195,11 +241,7 @@ static void arena_depopulate(struct arena *arena, u64 first, u64 n)
 		unmap_mapping_range(arena->mapping, first << PAGE_SHIFT,
 				    n << PAGE_SHIFT, 1);
 	arena_kview_flush(&arena->kview, arena_kidx(arena, first), n << PAGE_SHIFT);
-	list_for_each_entry_safe(page, tmp, &removed, lru) {
-		list_del(&page->lru);
-		put_page(page);
-		cond_resched();
-	}
+	arena_release_pages(&removed);
 	arena_uncharge(count);
 }
 
@@ -490,6 +532,16 @@ static int arena_mmap(struct file *file, struct vm_area_struct *vma)
 	return 0;
 }
 
+void arena_info(struct arena *arena, struct arena_info *info)
+{
+	mutex_lock(&arena->lock);
+	info->flags = arena->flags;
+	info->nr_pages = arena->nr_pages;
+	info->user_addr = arena->user_vm_start;
+	info->pages_in_use = arena->nr_present;
+	mutex_unlock(&arena->lock);
+}
+
 static long arena_ioctl_info(struct arena *arena, void __user *uarg)
 {
 	struct arena_info info;
@@ -501,12 +553,7 @@ static long arena_ioctl_info(struct arena *arena, void __user *uarg)
 	if (info.flags)
 		return -EINVAL;
 
-	mutex_lock(&arena->lock);
-	info.flags = arena->flags;
-	info.nr_pages = arena->nr_pages;
-	info.user_addr = arena->user_vm_start;
-	info.pages_in_use = arena->nr_present;
-	mutex_unlock(&arena->lock);
+	arena_info(arena, &info);
 	return arena_uarg_out(uarg, &info);
 }
 
@@ -656,6 +703,17 @@ long arena_ioctl_create(void __user *uarg)
 	if (fd < 0)
 		arena_put(arena);
 	return fd;
+}
+
+struct arena *arena_from_file(struct file *file)
+{
+	return file->f_op == &arena_fops ? file->private_data : NULL;
+}
+
+struct page *arena_kernel_page(struct arena *arena, u32 off)
+{
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "arena page outside RCU");
+	return arena_kview_page(&arena->kview, off);
 }
 
 /*

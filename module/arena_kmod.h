@@ -12,6 +12,8 @@
 #include <uapi/arena_kmod.h>
 
 struct arena;
+struct file;
+struct page;
 
 long arena_ioctl_create(void __user *uarg);
 
@@ -21,6 +23,17 @@ struct arena *arena_new(const struct arena_create *req);
 void arena_put(struct arena *arena);
 
 unsigned long arena_kern_vm_start(const struct arena *arena);
+
+/* The arena behind a file, or NULL when it is not an arena's. */
+struct arena *arena_from_file(struct file *file);
+/* What ARENA_IOC_INFO reports, but for ->size. */
+void arena_info(struct arena *arena, struct arena_info *info);
+/*
+ * The page at kernel-view offset off (the low 32 bits of an arena pointer,
+ * rounded down to a page), or NULL when absent.  Caller holds
+ * rcu_read_lock(); the page stays allocated until it drops it.
+ */
+struct page *arena_kernel_page(struct arena *arena, u32 off);
 
 /*
  * bpf_arena_alloc_pages() and bpf_arena_free_pages() as programs call them:

@@ -12,6 +12,7 @@
 #include <uapi/arena_kmod.h>
 
 #include "arena_kmod.h"
+#include "array_kmod.h"
 #include "device.h"
 #include "ringbuf_kmod.h"
 #include "selftest.h"
@@ -30,7 +31,8 @@ static long arena_ioctl_version(void __user *uarg)
 
 	ver.abi_version = ARENA_ABI_VERSION;
 	ver.page_size = PAGE_SIZE;
-	ver.features = ARENA_FEATURE_ARENA | ARENA_FEATURE_RINGBUF;
+	ver.features = ARENA_FEATURE_ARENA | ARENA_FEATURE_RINGBUF |
+		       ARENA_FEATURE_ARRAY;
 	strscpy(ver.module_version, ARENA_KMOD_VERSION,
 		sizeof(ver.module_version));
 	return arena_uarg_out(uarg, &ver);
@@ -48,6 +50,8 @@ static long arena_dev_ioctl(struct file *file, unsigned int cmd,
 		return arena_ioctl_create(uarg);
 	case RINGBUF_IOC_CREATE:
 		return ringbuf_ioctl_create(uarg);
+	case ARRAY_IOC_CREATE:
+		return array_ioctl_create(uarg);
 	default:
 		return arena_selftest_ioctl(cmd, uarg);
 	}

@@ -4,8 +4,11 @@
  * them, for kernels that do not have them.
  */
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 
 #include "device.h"
+#include "jit_extable.h"
+#include "jit_pool.h"
 #include "kview.h"
 #include "objfs.h"
 #include "selftest.h"
@@ -15,6 +18,11 @@ static int __init arena_kmod_init(void)
 	int err;
 
 	err = arena_kview_check_arch();
+	if (err)
+		return err;
+	err = arena_jit_pool_init();
+	if (!err)
+		err = arena_jit_extable_init();
 	if (err)
 		return err;
 	err = arena_selftests_run();
@@ -33,6 +41,8 @@ err_objfs:
 err_kview:
 	/* The self-tests leave idle kernel views behind. */
 	arena_kview_exit();
+	arena_jit_extable_exit();
+	arena_jit_pool_exit();
 	return err;
 }
 
@@ -40,7 +50,11 @@ static void __exit arena_kmod_exit(void)
 {
 	arena_device_unregister();
 	arena_objfs_exit();
+	/* Arena pages freed after a grace period: their callbacks are ours. */
+	rcu_barrier();
 	arena_kview_exit();
+	arena_jit_extable_exit();
+	arena_jit_pool_exit();
 }
 
 module_init(arena_kmod_init);

@@ -3,7 +3,8 @@
  * What the plain-C parts of the module (verifier, interpreter, helper
  * prototypes) may use, so that the same sources build into the module and
  * into the user-space unit tests: fixed-size types, zeroed allocation,
- * overflow checks, errno values, memcpy/memset.
+ * overflow checks, errno values, memcpy/memset, byte swaps, and atomics on
+ * memory other CPUs use at the same time.
  */
 #ifndef ARENA_PORTABLE_H
 #define ARENA_PORTABLE_H
@@ -16,11 +17,57 @@
 #include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/swab.h>
 #include <linux/types.h>
+#include <linux/atomic.h>
 
 /* Verifier state and logs can be large: vmalloc when kmalloc cannot. */
 #define portable_zalloc(size)	kvzalloc((size), GFP_KERNEL_ACCOUNT)
 #define portable_free(ptr)	kvfree(ptr)
+
+/*
+ * Atomics on memory programs share with other CPUs, as kernel/bpf/core.c
+ * does them: the operations without a result are relaxed, the others
+ * fully ordered.
+ */
+#define PORTABLE_ATOMIC_OP(op)							\
+static inline void portable_atomic32_##op(u32 *p, u32 v)			\
+{										\
+	atomic_##op((int)v, (atomic_t *)p);					\
+}										\
+static inline u32 portable_atomic32_fetch_##op(u32 *p, u32 v)			\
+{										\
+	return (u32)atomic_fetch_##op((int)v, (atomic_t *)p);			\
+}										\
+static inline void portable_atomic64_##op(u64 *p, u64 v)			\
+{										\
+	atomic64_##op((s64)v, (atomic64_t *)p);					\
+}										\
+static inline u64 portable_atomic64_fetch_##op(u64 *p, u64 v)			\
+{										\
+	return (u64)atomic64_fetch_##op((s64)v, (atomic64_t *)p);		\
+}
+
+static inline u32 portable_atomic32_xchg(u32 *p, u32 v)
+{
+	return (u32)atomic_xchg((atomic_t *)p, (int)v);
+}
+
+static inline u64 portable_atomic64_xchg(u64 *p, u64 v)
+{
+	return (u64)atomic64_xchg((atomic64_t *)p, (s64)v);
+}
+
+/* Both return the value *p had. */
+static inline u32 portable_atomic32_cmpxchg(u32 *p, u32 old, u32 new)
+{
+	return (u32)atomic_cmpxchg((atomic_t *)p, (int)old, (int)new);
+}
+
+static inline u64 portable_atomic64_cmpxchg(u64 *p, u64 old, u64 new)
+{
+	return (u64)atomic64_cmpxchg((atomic64_t *)p, (s64)old, (s64)new);
+}
 
 #else /* user space */
 
@@ -55,6 +102,56 @@ typedef int64_t s64;
 #define __maybe_unused		__attribute__((__unused__))
 #define __printf(a, b)		__attribute__((format(printf, a, b)))
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#define __acquires(x)
+#define __releases(x)
+#define fallthrough		__attribute__((__fallthrough__))
+#define min_t(type, a, b)	((type)(a) < (type)(b) ? (type)(a) : (type)(b))
+#define swab16(x)		__builtin_bswap16(x)
+#define swab32(x)		__builtin_bswap32(x)
+#define swab64(x)		__builtin_bswap64(x)
+
+/* The kernel's atomics' orderings (see the kernel half above). */
+#define PORTABLE_ATOMIC_OP(op)							\
+static inline void portable_atomic32_##op(u32 *p, u32 v)			\
+{										\
+	__atomic_fetch_##op(p, v, __ATOMIC_RELAXED);				\
+}										\
+static inline u32 portable_atomic32_fetch_##op(u32 *p, u32 v)			\
+{										\
+	return __atomic_fetch_##op(p, v, __ATOMIC_SEQ_CST);			\
+}										\
+static inline void portable_atomic64_##op(u64 *p, u64 v)			\
+{										\
+	__atomic_fetch_##op(p, v, __ATOMIC_RELAXED);				\
+}										\
+static inline u64 portable_atomic64_fetch_##op(u64 *p, u64 v)			\
+{										\
+	return __atomic_fetch_##op(p, v, __ATOMIC_SEQ_CST);			\
+}
+
+static inline u32 portable_atomic32_xchg(u32 *p, u32 v)
+{
+	return __atomic_exchange_n(p, v, __ATOMIC_SEQ_CST);
+}
+
+static inline u64 portable_atomic64_xchg(u64 *p, u64 v)
+{
+	return __atomic_exchange_n(p, v, __ATOMIC_SEQ_CST);
+}
+
+static inline u32 portable_atomic32_cmpxchg(u32 *p, u32 old, u32 new)
+{
+	__atomic_compare_exchange_n(p, &old, new, false, __ATOMIC_SEQ_CST,
+				    __ATOMIC_SEQ_CST);
+	return old;
+}
+
+static inline u64 portable_atomic64_cmpxchg(u64 *p, u64 old, u64 new)
+{
+	__atomic_compare_exchange_n(p, &old, new, false, __ATOMIC_SEQ_CST,
+				    __ATOMIC_SEQ_CST);
+	return old;
+}
 
 #ifndef U32_MAX
 #define U8_MAX		((u8)~0U)
@@ -72,5 +169,11 @@ typedef int64_t s64;
 #endif
 
 #endif /* __KERNEL__ */
+
+PORTABLE_ATOMIC_OP(add)
+PORTABLE_ATOMIC_OP(and)
+PORTABLE_ATOMIC_OP(or)
+PORTABLE_ATOMIC_OP(xor)
+#undef PORTABLE_ATOMIC_OP
 
 #endif /* ARENA_PORTABLE_H */

@@ -119,15 +119,19 @@ prog_helper_fn prog_kfunc(u32 id);	/* NULL: no such kfunc */
  * must not sleep in between; the page stays valid until the exit even if
  * the arena frees it concurrently.
  */
-void prog_arena_enter(void);
-void prog_arena_exit(void);
+void prog_arena_enter(void) __acquires(RCU);
+void prog_arena_exit(void) __releases(RCU);
 void *prog_arena_page(const struct prog_obj *arena, u32 pgoff);
 /* Page size of the arena's pages (PAGE_SIZE in the module). */
 u32 prog_arena_page_size(void);
 
-/* Runs prog's entry with r1 = ctx and returns r0. */
+/* Interprets prog's entry with r1 = ctx and returns r0, JIT or not. */
 u64 interp_run(const struct prog_core *prog, void *ctx);
-/* Calls a function as a callback (bpf_loop): r1-r5 in, r0 out. */
+/*
+ * Calls a function, compiled if a JIT compiled it (->jited), else
+ * interpreted: a callback from a helper (bpf_loop), or a program's entry.
+ * r1-r5 in, r0 out.
+ */
 u64 prog_func_call(const struct prog_func *func, u64 r1, u64 r2, u64 r3,
 		   u64 r4, u64 r5);
 

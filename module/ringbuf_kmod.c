@@ -53,6 +53,7 @@
 #include <uapi/arena_kmod.h>
 
 #include "objfs.h"
+#include "pages.h"
 #include "ringbuf_kmod.h"
 #include "uarg.h"
 
@@ -401,6 +402,16 @@ static long ringbuf_ioctl_output(struct ringbuf *rb, void __user *uarg)
 	return arena_uarg_out(uarg, &req);
 }
 
+void ringbuf_query(struct ringbuf *rb, struct ringbuf_info *info)
+{
+	info->flags = rb->flags;
+	info->data_size = ringbuf_size(rb);
+	info->consumer_pos = smp_load_acquire(rb->consumer_pos);
+	info->overwrite_pos = smp_load_acquire(rb->overwrite_pos);
+	info->producer_pos = smp_load_acquire(rb->producer_pos);
+	info->avail_data = info->producer_pos - ringbuf_read_pos(rb);
+}
+
 static long ringbuf_ioctl_query(struct ringbuf *rb, void __user *uarg)
 {
 	struct ringbuf_info info;
@@ -412,12 +423,7 @@ static long ringbuf_ioctl_query(struct ringbuf *rb, void __user *uarg)
 	if (info.flags)
 		return -EINVAL;
 
-	info.flags = rb->flags;
-	info.data_size = ringbuf_size(rb);
-	info.consumer_pos = smp_load_acquire(rb->consumer_pos);
-	info.overwrite_pos = smp_load_acquire(rb->overwrite_pos);
-	info.producer_pos = smp_load_acquire(rb->producer_pos);
-	info.avail_data = info.producer_pos - ringbuf_read_pos(rb);
+	ringbuf_query(rb, &info);
 	return arena_uarg_out(uarg, &info);
 }
 
@@ -471,13 +477,9 @@ static int ringbuf_mmap(struct file *file, struct vm_area_struct *vma)
 
 static void ringbuf_free(struct ringbuf *rb)
 {
-	unsigned long i;
-
 	if (rb->vaddr)
 		vunmap(rb->vaddr);
-	for (i = 0; rb->pages && i < rb->nr_pages && rb->pages[i]; i++)
-		__free_page(rb->pages[i]);
-	kvfree(rb->pages);
+	arena_pages_free(rb->pages, rb->nr_pages);
 	kfree(rb);
 }
 
@@ -524,27 +526,21 @@ static void *ringbuf_map(struct ringbuf *rb, unsigned long nr_data)
 
 static struct ringbuf *ringbuf_alloc(u64 data_size, u32 flags)
 {
-	unsigned long i, nr_data = data_size >> PAGE_SHIFT;
+	unsigned long nr_data = data_size >> PAGE_SHIFT;
 	struct ringbuf *rb;
 
 	rb = kzalloc(sizeof(*rb), GFP_KERNEL_ACCOUNT);
 	if (!rb)
 		return NULL;
 	rb->nr_pages = RINGBUF_POS_PAGES + nr_data;
-	rb->pages = kvcalloc(rb->nr_pages, sizeof(*rb->pages), GFP_KERNEL_ACCOUNT);
+	rb->pages = arena_pages_alloc(rb->nr_pages);
 	if (!rb->pages)
 		goto err;
-	for (i = 0; i < rb->nr_pages; i++) {
-		/* A ring too big for the machine fails; it must not OOM-kill. */
-		rb->pages[i] = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN |
-					  __GFP_RETRY_MAYFAIL);
-		if (!rb->pages[i])
-			goto err;
-		cond_resched();
-	}
 	rb->vaddr = ringbuf_map(rb, nr_data);
 	if (!rb->vaddr)
 		goto err;
+	/* Kernel-private: where ringbuf_of_sample() finds the ring. */
+	set_page_private(rb->pages[0], (unsigned long)rb);
 
 	spin_lock_init(&rb->lock);
 	init_waitqueue_head(&rb->waitq);
@@ -580,6 +576,21 @@ struct ringbuf *ringbuf_new(u64 data_size, u32 flags)
 void *ringbuf_vaddr(struct ringbuf *rb)
 {
 	return rb->vaddr;
+}
+
+/*
+ * As bpf_ringbuf_submit() finds its ring: the header's pg_off leads back to
+ * the data area's first page, RINGBUF_POS_PAGES after the consumer page.
+ * Headers always sit in the first of the two data mappings.
+ */
+struct ringbuf *ringbuf_of_sample(void *sample)
+{
+	struct ringbuf_hdr *hdr = sample - RINGBUF_HDR_SZ;
+	void *data = (void *)round_down((unsigned long)hdr, PAGE_SIZE) -
+		     ((unsigned long)hdr->pg_off << PAGE_SHIFT);
+
+	return (struct ringbuf *)page_private(
+		vmalloc_to_page(data - RINGBUF_POS_PAGES * PAGE_SIZE));
 }
 
 struct ringbuf *ringbuf_from_file(struct file *file)

@@ -12,6 +12,7 @@
 
 struct file;
 struct ringbuf;
+struct ringbuf_info;
 
 long ringbuf_ioctl_create(void __user *uarg);
 
@@ -20,8 +21,10 @@ struct ringbuf *ringbuf_new(u64 data_size, u32 flags);
 /* Frees a ring no file, mapping or producer uses any more. */
 void ringbuf_put(struct ringbuf *rb);
 void *ringbuf_vaddr(struct ringbuf *rb);
-/* The ring of a ring fd's file, NULL for any other file; the file holds it. */
+/* The ring behind a file, or NULL when it is not a ring's. */
 struct ringbuf *ringbuf_from_file(struct file *file);
+/* What RINGBUF_IOC_QUERY reports, but for ->size. */
+void ringbuf_query(struct ringbuf *rb, struct ringbuf_info *info);
 
 /*
  * A record of size bytes, to be filled and then submitted or discarded;
@@ -32,6 +35,8 @@ void *ringbuf_reserve(struct ringbuf *rb, u64 size);
 /* flags: RINGBUF_NO_WAKEUP, RINGBUF_FORCE_WAKEUP, or 0 for adaptive. */
 void ringbuf_submit(struct ringbuf *rb, void *sample, u32 flags);
 void ringbuf_discard(struct ringbuf *rb, void *sample, u32 flags);
+/* The ring a record from ringbuf_reserve() was reserved in. */
+struct ringbuf *ringbuf_of_sample(void *sample);
 
 /*
  * RINGBUF_F_USER rings: calls cb for up to max records user space

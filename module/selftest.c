@@ -5,12 +5,17 @@
  * shows as a stale TLB entry or a page visible where none should be, not
  * as an error code; and the arena as programs will see it (arena_kmod.h).
  */
+#include <linux/module.h>
 #include <linux/mm.h>
 #include <linux/printk.h>
+#include <linux/rcupdate.h>
 #include <linux/uaccess.h>
 #include <uapi/arena_kmod.h>
 
 #include "arena_kmod.h"
+#include "jit.h"
+#include "jit_extable.h"
+#include "jit_pool.h"
 #include "kview.h"
 #include "ringbuf_kmod.h"
 #include "selftest.h"
@@ -293,11 +298,79 @@ static void selftest_ringbuf(void)
 	ringbuf_put(rb);
 }
 
+/*
+ * Generated code in the pool, by hand: u64 load(void *p) { return *(u64 *)p; }
+ * with an exception-table entry on the load, as the JITs emit for arena
+ * accesses: an absent page must read 0, not oops.
+ */
+#if defined(CONFIG_X86_64)
+static const u8 jit_load_code[] = {
+	0xf3, 0x0f, 0x1e, 0xfa,		/* endbr64 */
+	0x48, 0x8b, 0x07,		/* mov (%rdi), %rax */
+	0xc3,				/* ret */
+};
+static const struct jit_fault jit_load_fault = { .insn_off = 4, .len = 3, .dst_reg = 0 };
+#elif defined(CONFIG_ARM64)
+static const u32 jit_load_code[] = {
+	0xd503245f,			/* bti c */
+	0xf9400000,			/* ldr x0, [x0] */
+	0xd65f03c0,			/* ret */
+};
+static const struct jit_fault jit_load_fault = { .insn_off = 4, .len = 4, .dst_reg = 0 };
+#endif
+
+static bool jit_pool_fault_fixup(struct arena *arena, u64 base, void *code)
+{
+	u64 (*load)(unsigned long p) = code;
+	unsigned long kern = arena_kern_vm_start(arena) + (u32)base;
+	struct page *page;
+	bool ok;
+
+	ok = load(kern) == 0 && load(kern + PAGE_SIZE - 8) == 0;
+	if (!ok || arena_prog_alloc_pages(arena, base, 1, NUMA_NO_NODE, 0) != base)
+		return false;
+	rcu_read_lock();
+	page = arena_kernel_page(arena, (u32)base);
+	if (page)
+		*(u64 *)page_address(page) = 0x1234567887654321ULL;
+	rcu_read_unlock();
+	ok = page && load(kern) == 0x1234567887654321ULL;
+	arena_prog_free_pages(arena, base, 1);
+	return ok && load(kern) == 0;
+}
+
+static void selftest_jit_pool(void)
+{
+	struct arena_create req = { .nr_pages = 1, .user_addr = 7ULL << 32 };
+	unsigned int orig_num = THIS_MODULE->num_exentries;
+	struct arena_jit_ex *ex;
+	struct arena *arena;
+	bool ok = false;
+	void *code;
+
+	code = arena_jit_pool_alloc(sizeof(jit_load_code));
+	arena = arena_new(&req);
+	if (!code || IS_ERR(arena) ||
+	    arena_jit_pool_write(code, jit_load_code, sizeof(jit_load_code)))
+		goto out;
+	if (!arena_jit_extable_add(code, &jit_load_fault, 1, &ex)) {
+		ok = THIS_MODULE->num_exentries == orig_num + 1 &&
+		     jit_pool_fault_fixup(arena, req.user_addr, code);
+		ok &= !arena_jit_extable_del(ex) && THIS_MODULE->num_exentries == orig_num;
+	}
+out:
+	selftest_report_in("jit", "pool-code-faults-fixed-up", ok);
+	if (!IS_ERR(arena))
+		arena_put(arena);
+	arena_jit_pool_free(code, sizeof(jit_load_code));
+}
+
 int arena_selftests_run(void)
 {
 	selftest_kview();
 	selftest_arena();
 	selftest_ringbuf();
+	selftest_jit_pool();
 	pr_info("arena_kmod: selftests run: %d\n", selftests_run);
 	return selftests_failed ? -ENOTRECOVERABLE : 0;
 }

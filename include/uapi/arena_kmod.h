@@ -303,7 +303,7 @@ struct prog_load {
 	char name[16];		/* NUL-terminated; for listings */
 };
 
-#define PROG_LOAD_SIZE_VER0	72
+#define PROG_LOAD_SIZE_VER0	80
 
 #define PROG_IOC_LOAD		_IO(ARENA_IOC_MAGIC, 0x04)
 

@@ -3,7 +3,9 @@
 #ifndef ARENA_TEST_DEV_H
 #define ARENA_TEST_DEV_H
 
+#include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -21,6 +23,32 @@ static inline int open_dev(void)
 	return fd;
 }
 
+/*
+ * One of /dev/arena's commands on a fresh open of the device: what the
+ * ioctl returned (a new object's fd), or -errno.
+ */
+static inline int dev_ioctl(unsigned long cmd, void *arg)
+{
+	int dev = open_dev(), ret;
+
+	if (dev < 0)
+		return -ENODEV;
+	ret = ioctl(dev, cmd, arg);
+	if (ret < 0)
+		ret = -errno;
+	close(dev);
+	return ret;
+}
+
+/* Checks that the module announces feature (ARENA_FEATURE_*). */
+static inline void expect_feature(__u64 feature)
+{
+	struct arena_version ver = { .size = sizeof(ver) };
+
+	TAP_EXPECT_OK(dev_ioctl(ARENA_IOC_VERSION, &ver));
+	TAP_EXPECT_EQ(ver.features & feature, feature);
+}
+
 /* A new ring of data_size bytes (RINGBUF_IOC_CREATE): its fd, or -errno. */
 static inline int ring_create(__u32 flags, __u64 data_size)
 {
@@ -29,13 +57,8 @@ static inline int ring_create(__u32 flags, __u64 data_size)
 		.flags = flags,
 		.data_size = data_size,
 	};
-	int dev = open_dev(), fd;
 
-	fd = ioctl(dev, RINGBUF_IOC_CREATE, &req);
-	if (fd < 0)
-		fd = -errno;
-	close(dev);
-	return fd;
+	return dev_ioctl(RINGBUF_IOC_CREATE, &req);
 }
 
 #endif /* ARENA_TEST_DEV_H */

@@ -36,13 +36,15 @@ struct run_stream {
 	size_t len;
 };
 
+/* in: the child's stdin, or -1 for /dev/null. */
 static inline void run_child(const char *path, char *const argv[],
-			     int out, int err)
+			     int in, int out, int err)
 {
-	int null = open("/dev/null", O_RDONLY);
+	if (in < 0)
+		in = open("/dev/null", O_RDONLY);
 
 	/* Pipes and /dev/null were opened close-on-exec; dup2 clears it. */
-	if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
+	if (in < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
 		_exit(126);
 	execvp(path, argv);
 	_exit(127);
@@ -118,13 +120,13 @@ static inline int run_wait(pid_t pid, struct run_result *res)
 }
 
 /*
- * Runs path (searched in PATH if it has no '/') with argv, stdin from
- * /dev/null, and waits for it: 0 with
- * res filled in, or a negative errno if it could not be run at all (an
- * exec failure is status 127, as in the shell).
+ * Runs path (searched in PATH if it has no '/') with argv, stdin from the
+ * descriptor in (-1: /dev/null), and waits for it: 0 with res filled in,
+ * or a negative errno if it could not be run at all (an exec failure is
+ * status 127, as in the shell).
  */
-static inline int run_capture(const char *path, char *const argv[],
-			      struct run_result *res)
+static inline int run_capture_in(const char *path, char *const argv[], int in,
+				 struct run_result *res)
 {
 	struct run_stream streams[2] = {
 		{ .buf = res->out }, { .buf = res->err },
@@ -145,7 +147,7 @@ static inline int run_capture(const char *path, char *const argv[],
 	}
 	pid = fork();
 	if (pid == 0)
-		run_child(path, argv, out[1], err[1]);
+		run_child(path, argv, in, out[1], err[1]);
 	ret = pid < 0 ? -errno : 0;
 	close(out[1]);
 	close(err[1]);
@@ -164,6 +166,12 @@ static inline int run_capture(const char *path, char *const argv[],
 			ret = wret;
 	}
 	return ret;
+}
+
+static inline int run_capture(const char *path, char *const argv[],
+			      struct run_result *res)
+{
+	return run_capture_in(path, argv, -1, res);
 }
 
 /* Runs path with the arguments given after it, path itself as argv[0]. */

@@ -105,22 +105,38 @@ static inline void tap_fail(const char *file, int line, const char *fmt, ...)
 				 strerror(tap_r_ == -1 ? errno : (int)-tap_r_));\
 	} while (0)
 
+/*
+ * Line-buffered even into a pipe: inside the VM each line must reach the
+ * console as it happens, before a crash can swallow it.
+ */
+static inline void tap_start(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+}
+
+/*
+ * Ends the running test with its line; 1 if it failed.  Suites whose tests
+ * are found at run time (one per file) call it themselves.
+ */
+static inline int tap_report(const char *suite, const char *name)
+{
+	int failed = tap_failures != 0;
+
+	printf("%sok - %s/%s\n", failed ? "not " : "", suite, name);
+	tap_failures = 0;
+	return failed;
+}
+
 static inline int tap_run(const struct tap_test *tests, size_t count)
 {
 	int failed = 0;
 	size_t i;
 
-	/*
-	 * Line-buffered even into a pipe: inside the VM each line must reach
-	 * the console as it happens, before a crash can swallow it.
-	 */
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	tap_start();
 	for (i = 0; i < count; i++) {
 		tap_failures = 0;
 		tests[i].fn();
-		printf("%sok - %s/%s\n", tap_failures ? "not " : "",
-		       tests[i].suite, tests[i].name);
-		failed |= tap_failures != 0;
+		failed |= tap_report(tests[i].suite, tests[i].name);
 	}
 	return failed;
 }

@@ -76,6 +76,46 @@
 	X(T, avail_data, 32)		\
 	X(T, overwrite_pos, 40)
 
+#define ARRAY_CREATE_MEMBERS(X, T)	\
+	X(T, size, 0)			\
+	X(T, flags, 4)			\
+	X(T, value_size, 8)		\
+	X(T, max_entries, 12)
+
+#define ARRAY_ELEM_MEMBERS(X, T)	\
+	X(T, size, 0)			\
+	X(T, flags, 4)			\
+	X(T, index, 8)			\
+	X(T, reserved, 12)		\
+	X(T, value, 16)
+
+#define PROG_LOAD_MEMBERS(X, T)		\
+	X(T, size, 0)			\
+	X(T, flags, 4)			\
+	X(T, insns, 8)			\
+	X(T, insn_cnt, 16)		\
+	X(T, ctx_size, 20)		\
+	X(T, obj_fds, 24)		\
+	X(T, nr_objs, 32)		\
+	X(T, log_level, 36)		\
+	X(T, log_buf, 40)		\
+	X(T, log_size, 48)		\
+	X(T, log_true_size, 52)		\
+	X(T, license, 56)		\
+	X(T, name, 64)
+
+#define PROG_RUN_MEMBERS(X, T)		\
+	X(T, size, 0)			\
+	X(T, flags, 4)			\
+	X(T, ctx_in, 8)			\
+	X(T, ctx_out, 16)		\
+	X(T, ctx_size_in, 24)		\
+	X(T, ctx_size_out, 28)		\
+	X(T, repeat, 32)		\
+	X(T, reserved, 36)		\
+	X(T, retval, 40)		\
+	X(T, duration_ns, 48)
+
 /*
  * (structure, its first published size, its members).  The record header
  * and the batch element are not extensible: their sizes are fixed.
@@ -89,7 +129,11 @@
 	X(ringbuf_create, RINGBUF_CREATE_SIZE_VER0, RINGBUF_CREATE_MEMBERS)	\
 	X(ringbuf_record, 16, RINGBUF_RECORD_MEMBERS)			\
 	X(ringbuf_output, RINGBUF_OUTPUT_SIZE_VER0, RINGBUF_OUTPUT_MEMBERS)	\
-	X(ringbuf_info, RINGBUF_INFO_SIZE_VER0, RINGBUF_INFO_MEMBERS)
+	X(ringbuf_info, RINGBUF_INFO_SIZE_VER0, RINGBUF_INFO_MEMBERS)	\
+	X(array_create, ARRAY_CREATE_SIZE_VER0, ARRAY_CREATE_MEMBERS)	\
+	X(array_elem, ARRAY_ELEM_SIZE_VER0, ARRAY_ELEM_MEMBERS)		\
+	X(prog_load, PROG_LOAD_SIZE_VER0, PROG_LOAD_MEMBERS)		\
+	X(prog_run, PROG_RUN_SIZE_VER0, PROG_RUN_MEMBERS)
 
 /*
  * Members that carry a user address, as (struct, member): each must be a
@@ -100,7 +144,14 @@
 	X(arena_info, user_addr)	\
 	X(arena_pages, addr)		\
 	X(ringbuf_record, data)		\
-	X(ringbuf_output, records)
+	X(ringbuf_output, records)	\
+	X(array_elem, value)		\
+	X(prog_load, insns)		\
+	X(prog_load, obj_fds)		\
+	X(prog_load, log_buf)		\
+	X(prog_load, license)		\
+	X(prog_run, ctx_in)		\
+	X(prog_run, ctx_out)
 
 /* Every command with its number. */
 #define ARENA_COMMANDS(X)			\
@@ -111,7 +162,12 @@
 	X(ARENA_IOC_FREE_PAGES, 0x12)		\
 	X(RINGBUF_IOC_CREATE, 0x02)		\
 	X(RINGBUF_IOC_OUTPUT, 0x20)		\
-	X(RINGBUF_IOC_QUERY, 0x21)
+	X(RINGBUF_IOC_QUERY, 0x21)		\
+	X(ARRAY_IOC_CREATE, 0x03)		\
+	X(ARRAY_IOC_LOOKUP, 0x30)		\
+	X(ARRAY_IOC_UPDATE, 0x31)		\
+	X(PROG_IOC_LOAD, 0x04)			\
+	X(PROG_IOC_RUN, 0x40)
 
 #define MEMBER_SIZE(TYPE, MEMBER)	sizeof(((TYPE *)0)->MEMBER)
 

@@ -305,12 +305,7 @@ static bool msg_recv(int sock, struct msg *m, int *fd)
 
 static void version_feature_arena(void)
 {
-	struct arena_version ver = { .size = sizeof(ver) };
-	int dev = open_dev();
-
-	TAP_EXPECT_OK(ioctl(dev, ARENA_IOC_VERSION, &ver));
-	TAP_EXPECT_EQ(ver.features & ARENA_FEATURE_ARENA, ARENA_FEATURE_ARENA);
-	close(dev);
+	expect_feature(ARENA_FEATURE_ARENA);
 }
 
 static void create_returns_cloexec_fd(void)

@@ -85,16 +85,7 @@ static uint64_t rec_total(uint64_t len)
 /* RINGBUF_IOC_CREATE on a buffer whose size field is already set. */
 static int create_raw(void *buf)
 {
-	int dev = open_dev();
-	int ret;
-
-	if (dev < 0)
-		return -ENODEV;
-	ret = ioctl(dev, RINGBUF_IOC_CREATE, buf);
-	if (ret < 0)
-		ret = -errno;
-	close(dev);
-	return ret;
+	return dev_ioctl(RINGBUF_IOC_CREATE, buf);
 }
 
 static int rb_new(uint32_t flags, uint64_t data_size)
@@ -484,12 +475,7 @@ static short poll_now(int fd)
 
 static void version_feature_ringbuf(void)
 {
-	struct arena_version ver = { .size = sizeof(ver) };
-	int dev = open_dev();
-
-	TAP_EXPECT_OK(ioctl(dev, ARENA_IOC_VERSION, &ver));
-	TAP_EXPECT_EQ(ver.features & ARENA_FEATURE_RINGBUF, ARENA_FEATURE_RINGBUF);
-	close(dev);
+	expect_feature(ARENA_FEATURE_RINGBUF);
 }
 
 /* ---- RINGBUF_IOC_CREATE ---- */

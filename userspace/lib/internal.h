@@ -47,6 +47,15 @@ LIBARENA_INTERNAL
 int arena_dev_has_feature(const struct arena_dev *dev, __u64 feature,
 			  const char *what);
 
+/*
+ * Runs one of /dev/arena's creating commands (cmd, argument req) and
+ * stores the new object's fd in *fdp (-1 on failure): 0 or a negative
+ * errno, with a warning naming what ("ring buffer", "array") on failure.
+ */
+LIBARENA_INTERNAL
+int arena_dev_create(const struct arena_dev *dev, __u64 feature,
+		     unsigned long cmd, void *req, const char *what, int *fdp);
+
 #define offsetofend(TYPE, FIELD)					\
 	(offsetof(TYPE, FIELD) + sizeof(((TYPE *)0)->FIELD))
 

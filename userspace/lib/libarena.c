@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -141,6 +142,29 @@ int arena_dev_has_feature(const struct arena_dev *dev, __u64 feature,
 			dev->ver.module_version, what);
 		return -EOPNOTSUPP;
 	}
+	return 0;
+}
+
+int arena_dev_create(const struct arena_dev *dev, __u64 feature,
+		     unsigned long cmd, void *req, const char *what, int *fdp)
+{
+	char buf[LIBARENA_ERRSTR_LEN], plural[32];
+	int fd, err;
+
+	if (!fdp)
+		return -EINVAL;
+	*fdp = -1;
+	snprintf(plural, sizeof(plural), "%ss", what);
+	err = arena_dev_has_feature(dev, feature, plural);
+	if (err)
+		return err;
+	fd = ioctl(dev->fd, cmd, req);
+	if (fd < 0) {
+		err = -errno;
+		pr_warn("creating a %s: %s\n", what, libarena_errstr(err, buf));
+		return err;
+	}
+	*fdp = fd;
 	return 0;
 }
 

@@ -22,6 +22,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include <linux/bpf.h>
+
 #include <arena_kmod.h>
 
 #ifdef __cplusplus
@@ -388,6 +390,92 @@ void arena_user_ring_buffer__discard(struct arena_user_ring_buffer *rb, void *sa
 
 /* Unmaps the ring and frees rb; NULL is allowed. */
 void arena_user_ring_buffer__free(struct arena_user_ring_buffer *rb);
+
+/*
+ * Arrays (BPF_MAP_TYPE_ARRAY semantics, see arena_kmod.h): what programs'
+ * .data, .bss and .rodata and their array maps are.  Like rings, arrays
+ * are plain file descriptors, the caller's to close.
+ */
+
+/*
+ * Creates an array of max_entries values of value_size bytes, zeroed;
+ * flags ARRAY_F_MMAPABLE, ARRAY_F_RDONLY_PROG.  *fdp is its fd, or -1 on
+ * failure: -EINVAL (a zero size, unknown flags), -E2BIG (over the limits
+ * in arena_kmod.h), -EOPNOTSUPP (no ARENA_FEATURE_ARRAY), or what the
+ * ioctl failed with.
+ */
+int arena_dev__array_create(struct arena_dev *dev, __u32 value_size,
+			    __u32 max_entries, __u32 flags, int *fdp);
+
+/*
+ * Copies value index out of the array (lookup) or into it (update), all
+ * value_size bytes.  0, or -EINVAL, -ENOENT (lookup past the end), -E2BIG
+ * (update past the end), -EFAULT.
+ */
+int arena_array__lookup(int array_fd, __u32 index, void *value);
+int arena_array__update(int array_fd, __u32 index, const void *value);
+
+/*
+ * Programs: instructions as clang -target bpf emits them, after the
+ * relocations a loader applies (see arena_kmod.h for how they name
+ * objects and kfuncs).
+ */
+struct arena_prog_load_opts {
+	/* sizeof(struct arena_prog_load_opts) as the caller was compiled */
+	size_t sz;
+	/* the objects ld_imm64 instructions name by index */
+	const int *obj_fds;
+	__u32 nr_objs;
+	/* bytes r1 points to when the program runs */
+	__u32 ctx_size;
+	/* NULL means "GPL" */
+	const char *license;
+	/* for listings; cut to 15 characters */
+	const char *name;
+	/* the verifier's log: level 1 says why a program is rejected */
+	char *log_buf;
+	__u32 log_size;
+	__u32 log_level;
+	/* out: bytes the whole log needed */
+	__u32 log_true_size;
+	size_t :0;
+};
+
+/*
+ * Loads insn_cnt instructions (PROG_IOC_LOAD); the verifier checks them.
+ * *fdp is the program's fd, or -1 on failure: -EINVAL (rejected: the log
+ * says why), -E2BIG (too big or too complex), -ENOSPC (accepted, but the
+ * log did not fit), -EBADF (an obj_fds entry is not open), -EOPNOTSUPP
+ * (no ARENA_FEATURE_PROG), or what the ioctl failed with.
+ */
+int arena_dev__prog_load(struct arena_dev *dev, const struct bpf_insn *insns,
+			 __u32 insn_cnt, struct arena_prog_load_opts *opts,
+			 int *fdp);
+
+struct arena_prog_run_opts {
+	/* sizeof(struct arena_prog_run_opts) as the caller was compiled */
+	size_t sz;
+	/* PROG_RUN_F_EVERY_CPU */
+	__u32 flags;
+	/* runs; 0 counts as 1 */
+	__u32 repeat;
+	/* the context: copied in (zero-extended), and out after the runs */
+	const void *ctx_in;
+	__u32 ctx_size_in;
+	__u32 ctx_size_out;	/* in: room at ctx_out; out: bytes written */
+	void *ctx_out;
+	/* out: r0 of the last run, mean time per run */
+	__u64 retval;
+	__u64 duration_ns;
+	size_t :0;
+};
+
+/*
+ * Runs the program (PROG_IOC_RUN), as bpf_prog_test_run_opts() does.
+ * 0, or -EINVAL, -ENOSPC (ctx_out too small: what fit was written), -EINTR
+ * (a signal stopped a long repeat), -EFAULT.
+ */
+int arena_prog__run(int prog_fd, struct arena_prog_run_opts *opts);
 
 enum libarena_print_level {
 	LIBARENA_WARN,

@@ -48,27 +48,15 @@ int arena_dev__ringbuf_create(struct arena_dev *dev, __u64 data_size,
 		.size = sizeof(req),
 		.data_size = data_size,
 	};
-	char buf[LIBARENA_ERRSTR_LEN];
-	int fd, err;
 
-	if (!fdp)
+	if (!LIBARENA_OPTS_VALID(opts, arena_ringbuf_opts)) {
+		if (fdp)
+			*fdp = -1;
 		return -EINVAL;
-	*fdp = -1;
-	if (!LIBARENA_OPTS_VALID(opts, arena_ringbuf_opts))
-		return -EINVAL;
-	req.flags = LIBARENA_OPTS_GET(opts, flags, 0);
-	err = arena_dev_has_feature(dev, ARENA_FEATURE_RINGBUF, "ring buffers");
-	if (err)
-		return err;
-	fd = ioctl(arena_dev__fd(dev), RINGBUF_IOC_CREATE, &req);
-	if (fd < 0) {
-		err = -errno;
-		pr_warn("RINGBUF_IOC_CREATE of %llu bytes (flags 0x%x): %s\n",
-			(unsigned long long)data_size, req.flags, libarena_errstr(err, buf));
-		return err;
 	}
-	*fdp = fd;
-	return 0;
+	req.flags = LIBARENA_OPTS_GET(opts, flags, 0);
+	return arena_dev_create(dev, ARENA_FEATURE_RINGBUF, RINGBUF_IOC_CREATE, &req,
+				"ring buffer", fdp);
 }
 
 int arena_ringbuf__output(int ring_fd, const void *data, __u32 len, __u32 flags)

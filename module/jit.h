@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What a JIT gives the module (and the user-space tests that run its
+ * output): machine code for a verified program, position independent
+ * except for the absolute addresses it was told (helpers, kern_vm_start),
+ * and the places where an arena access may fault.  Plain C, like the
+ * verifier: module/jit_<arch>.c builds in both.
+ *
+ * The generated code:
+ *  - enters at offset func_off[0] as  u64 entry(void *ctx)  with the C
+ *    calling convention of the architecture (and every other function at
+ *    func_off[i], called the same way with r1-r5 in the argument
+ *    registers: what prog_func_call() and bpf-to-bpf calls do);
+ *  - calls helpers and kfuncs directly at the addresses prog_helper() and
+ *    prog_kfunc() give, with r1-r5 as C arguments;
+ *  - reaches the arena at kern_vm_start + (u32)reg + off; each such load,
+ *    store or atomic is listed in ex[] so that a fault there resumes after
+ *    it with the destination register zeroed (loads) or nothing done
+ *    (stores), as the interpreter's semantics say.
+ */
+#ifndef ARENA_JIT_H
+#define ARENA_JIT_H
+
+#include "portable.h"
+#include "prog_core.h"
+
+/* One instruction that may fault on an absent arena page. */
+struct jit_fault {
+	u32 insn_off;	/* of the faulting machine instruction in the image */
+	u32 len;	/* its length in bytes: resume at insn_off + len */
+	u8 dst_reg;	/* arch register number zeroed on a fault; 0xff: none */
+};
+
+struct jit_image {
+	u8 *code;		/* portable_zalloc()'d, len bytes */
+	u32 len;
+	u32 *func_off;		/* per prog->funcs[i], offset of its entry */
+	struct jit_fault *faults;
+	u32 nr_faults;
+};
+
+/* Where the code will be and what it may use, decided by the caller. */
+struct jit_target {
+	/*
+	 * Where code[0] will execute: x86 calls helpers relative to it.  The
+	 * image's length never depends on it, so a first compile with 0 tells
+	 * how much room to find, and a second one at that address fills it.
+	 */
+	u64 code_addr;
+	u64 kern_vm_start;	/* the arena's kernel view, 0 without an arena */
+	bool ibt;		/* endbr64 / bti c at every entry */
+	bool harden;		/* blind untrusted immediates */
+};
+
+/*
+ * Compiles a verified prog.  0, -ENOMEM, or -EOPNOTSUPP for something the
+ * JIT does not do (the program then runs in the interpreter).
+ */
+int jit_compile(const struct prog_core *prog, const struct jit_target *target,
+		struct jit_image *image);
+void jit_image_free(struct jit_image *image);
+
+#endif /* ARENA_JIT_H */

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The fake runtime of the interpreter in user space (see prog_fakes.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "arena_kmod.h"
+#include "prog_fakes.h"
+
+struct fake_arena {
+	u32 nr_pages;
+	u64 user_vm_start;
+	void *pages[];
+};
+
+/* Per thread: programs may run on several threads at once. */
+static _Thread_local bool fake_arena_entered;
+
+static void fake_die(const char *what)
+{
+	fprintf(stderr, "prog_fakes: %s\n", what);
+	abort();
+}
+
+struct fake_arena *fake_arena_create(u32 nr_pages, u64 user_vm_start, u32 flags,
+				     struct prog_obj *obj)
+{
+	struct fake_arena *arena = calloc(1, sizeof(*arena) + nr_pages * sizeof(void *));
+
+	if (!arena)
+		return NULL;
+	arena->nr_pages = nr_pages;
+	arena->user_vm_start = user_vm_start;
+	*obj = (struct prog_obj){
+		.kind = PROG_OBJ_ARENA,
+		.flags = flags,
+		.size = (u64)nr_pages * FAKE_ARENA_PAGE_SIZE,
+		.user_vm_start = user_vm_start,
+		.handle = arena,
+	};
+	return arena;
+}
+
+void fake_arena_destroy(struct fake_arena *arena)
+{
+	u32 i;
+
+	if (!arena)
+		return;
+	for (i = 0; i < arena->nr_pages; i++)
+		free(arena->pages[i]);
+	free(arena);
+}
+
+void *fake_arena_populate(struct fake_arena *arena, u32 pgoff)
+{
+	if (pgoff >= arena->nr_pages)
+		return NULL;
+	if (!arena->pages[pgoff])
+		arena->pages[pgoff] = calloc(1, FAKE_ARENA_PAGE_SIZE);
+	return arena->pages[pgoff];
+}
+
+void fake_arena_remove(struct fake_arena *arena, u32 pgoff)
+{
+	if (pgoff < arena->nr_pages) {
+		free(arena->pages[pgoff]);
+		arena->pages[pgoff] = NULL;
+	}
+}
+
+void prog_arena_enter(void)
+{
+	if (fake_arena_entered)
+		fake_die("prog_arena_enter() nested");
+	fake_arena_entered = true;
+}
+
+void prog_arena_exit(void)
+{
+	if (!fake_arena_entered)
+		fake_die("prog_arena_exit() without enter");
+	fake_arena_entered = false;
+}
+
+void *prog_arena_page(const struct prog_obj *obj, u32 pgoff)
+{
+	const struct fake_arena *arena = obj->handle;
+
+	if (!fake_arena_entered)
+		fake_die("prog_arena_page() outside enter/exit");
+	return pgoff < arena->nr_pages ? arena->pages[pgoff] : NULL;
+}
+
+u32 prog_arena_page_size(void)
+{
+	return FAKE_ARENA_PAGE_SIZE;
+}
+
+static u64 fake_map_lookup_elem(u64 map, u64 key, u64 r3, u64 r4, u64 r5)
+{
+	const struct prog_obj *obj = (const struct prog_obj *)(unsigned long)map;
+	u32 index = *(const u32 *)(unsigned long)key;
+
+	(void)r3, (void)r4, (void)r5;
+	if (obj->kind != PROG_OBJ_ARRAY || index >= obj->max_entries)
+		return 0;
+	return (u64)(unsigned long)obj->values + (u64)index * obj->value_stride;
+}
+
+static u64 fake_ktime_get_ns(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	struct timespec ts;
+
+	(void)r1, (void)r2, (void)r3, (void)r4, (void)r5;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static u64 fake_get_smp_processor_id(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	(void)r1, (void)r2, (void)r3, (void)r4, (void)r5;
+	return 0;
+}
+
+/* bpf_loop(nr, callback, ctx, flags): the calls made; a callback's 1 stops. */
+static u64 fake_loop(u64 nr, u64 callback, u64 ctx, u64 flags, u64 r5)
+{
+	const struct prog_func *func = (const struct prog_func *)(unsigned long)callback;
+	u64 i;
+
+	(void)flags, (void)r5;
+	for (i = 0; i < nr; i++)
+		if (prog_func_call(func, i, ctx, 0, 0, 0))
+			return i + 1;
+	return nr;
+}
+
+prog_helper_fn prog_helper(u32 id)
+{
+	switch (id) {
+	case 1:
+		return fake_map_lookup_elem;
+	case 5:
+		return fake_ktime_get_ns;
+	case 8:
+		return fake_get_smp_processor_id;
+	case 181:
+		return fake_loop;
+	default:
+		return NULL;
+	}
+}
+
+/* bpf_arena_alloc_pages(arena, addr, count, node, flags): the first free run. */
+static u64 fake_arena_alloc_pages(u64 obj, u64 addr, u64 count, u64 node, u64 flags)
+{
+	struct fake_arena *arena = ((const struct prog_obj *)(unsigned long)obj)->handle;
+	u32 first, i;
+
+	(void)addr, (void)node, (void)flags;
+	for (first = 0; count && first + count <= arena->nr_pages; first++) {
+		for (i = 0; i < count && !arena->pages[first + i]; i++)
+			;
+		if (i < count)
+			continue;
+		for (i = 0; i < count; i++)
+			if (!fake_arena_populate(arena, first + i))
+				return 0;
+		return arena->user_vm_start + (u64)first * FAKE_ARENA_PAGE_SIZE;
+	}
+	return 0;
+}
+
+static u64 fake_arena_free_pages(u64 obj, u64 addr, u64 count, u64 r4, u64 r5)
+{
+	struct fake_arena *arena = ((const struct prog_obj *)(unsigned long)obj)->handle;
+	u32 first = (u32)addr / FAKE_ARENA_PAGE_SIZE, i;
+
+	(void)r4, (void)r5;
+	for (i = 0; i < count; i++)
+		fake_arena_remove(arena, first + i);
+	return 0;
+}
+
+prog_helper_fn prog_kfunc(u32 id)
+{
+	switch (id) {
+	case ARENA_KFUNC_ARENA_ALLOC_PAGES:
+		return fake_arena_alloc_pages;
+	case ARENA_KFUNC_ARENA_FREE_PAGES:
+		return fake_arena_free_pages;
+	default:
+		return NULL;
+	}
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the module provides to the interpreter, faked for user space:
+ * helpers (map_lookup_elem 1, ktime_get_ns 5, get_smp_processor_id 8,
+ * bpf_loop 181, which calls back into the program), the arena kfuncs, and
+ * arenas whose pages the tests add and remove.  prog_arena_page() outside
+ * prog_arena_enter()/prog_arena_exit(), or a nested enter, aborts.
+ */
+#ifndef ARENA_PROG_FAKES_H
+#define ARENA_PROG_FAKES_H
+
+#include "prog_core.h"
+
+#define FAKE_ARENA_PAGE_SIZE	4096U
+
+struct fake_arena;
+
+/* An arena of nr_pages pages, all absent; its prog_obj is filled in. */
+struct fake_arena *fake_arena_create(u32 nr_pages, u64 user_vm_start, u32 flags,
+				     struct prog_obj *obj);
+void fake_arena_destroy(struct fake_arena *arena);
+/* The page at pgoff, zeroed when it was absent; NULL when out of range. */
+void *fake_arena_populate(struct fake_arena *arena, u32 pgoff);
+void fake_arena_remove(struct fake_arena *arena, u32 pgoff);
+
+#endif /* ARENA_PROG_FAKES_H */
