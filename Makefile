@@ -6,7 +6,7 @@
 #   make check [KERNELS="6.1-amd64 ..."]	unit tests + VM suite on each kernel
 #   make vm-test KERNEL=6.1-amd64 [EXTRA=/abs/a,/abs/b]	one VM run, extra tests
 #   make demo			boot Debian's 6.1 in QEMU and show the device at work
-#   make bench [BENCH_KERNEL=6.12-amd64]	ours against the kernel's BPF arena, in QEMU
+#   make bench [BENCH_KERNEL=6.12-amd64]	ours against the kernel's BPF arena and ring, in QEMU
 #   make deps			install the Debian packages all this needs (root)
 #   make kernels		fetch the test kernels into .cache/ (done on demand)
 #   make dist			build/arena-kmod-<version>.tar.gz of HEAD, with the RPM spec

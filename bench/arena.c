@@ -36,6 +36,7 @@
 
 #include <arena_kmod.h>
 
+#include "bench.h"
 #include "meminfo.h"
 
 /* Linux 6.9+ (see tests/vm/arena_vs_bpf.c): absent from 6.1's uapi headers. */
@@ -47,33 +48,9 @@
 #define CMD_ARENAS	16		/* create-map-destroy: arenas per round */
 #define ALLOC_PAGES	4096		/* alloc-free: the arena's size */
 #define MEM_ARENAS	32		/* memory-per-arena: arenas per round */
-#define MAX_ROUNDS	101
-#define MAX_VALUES	4		/* measurements one run of a scenario gives */
-
-enum impl { OURS, KERN, NIMPL };
-
-static const char *const impl_name[NIMPL] = { "ours", "kernel" };
 
 static long page_size;
 static int dev_fd = -1;
-static bool have_kern;
-static bool failed;
-static bool warming_up;		/* the untimed first run of a scenario */
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static bool error(const char *what)
-{
-	printf("# error: %s: %s\n", what, strerror(errno));
-	failed = true;
-	return false;
-}
 
 /* A new arena of either kind, its fd, or -1 with errno. */
 static int arena_create(enum impl impl, uint64_t nr_pages)
@@ -361,20 +338,6 @@ static void memory_report(void)
 
 /* ---- the scenarios, their series and the rounds ---- */
 
-struct series {
-	const char *scenario;
-	const char *unit;
-};
-
-struct scenario {
-	const char *name;
-	bool ours_only;
-	const char *note;		/* printed before it runs */
-	bool (*run)(enum impl impl, double *v);
-	struct series series[MAX_VALUES];	/* one per value run() gives */
-	void (*report)(void);			/* after the BENCH lines */
-};
-
 static const struct scenario scenarios[] = {
 	{
 		.name = "fault-in", .run = fault_in_1,
@@ -426,79 +389,14 @@ static const struct scenario scenarios[] = {
 	},
 };
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static void emit(const struct series *se, enum impl impl, double *v, int n)
-{
-	double median;
-
-	qsort(v, n, sizeof(*v), cmp_double);
-	median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-	printf("BENCH {\"scenario\":\"%s\",\"impl\":\"%s\",\"unit\":\"%s\","
-	       "\"median\":%.6g,\"min\":%.6g,\"max\":%.6g,\"rounds\":%d}\n",
-	       se->scenario, impl_name[impl], se->unit, median, v[0], v[n - 1], n);
-	printf("# %-28s %-6s median %-12.6g min %-12.6g max %-12.6g %s\n", se->scenario,
-	       impl_name[impl], median, v[0], v[n - 1], se->unit);
-}
-
-static void run_scenario(const struct scenario *sc, int rounds)
-{
-	static double v[NIMPL][MAX_VALUES][MAX_ROUNDS];
-	double one[MAX_VALUES];
-	int nimpl = sc->ours_only || !have_kern ? 1 : NIMPL;
-	int done[NIMPL] = { 0 };
-	int r, k, s, i;
-
-	printf("# %s: %s\n", sc->name, sc->note);
-	warming_up = true;
-	for (s = 0; s < nimpl; s++)
-		if (!sc->run(s, one)) {
-			printf("# %s: %s: not measured\n", sc->name, impl_name[s]);
-			return;
-		}
-	warming_up = false;
-	for (r = 0; r < rounds; r++)
-		for (k = 0; k < nimpl; k++) {
-			s = r % 2 ? nimpl - 1 - k : k;
-			if (!sc->run(s, one))
-				continue;
-			for (i = 0; i < MAX_VALUES && sc->series[i].scenario; i++)
-				v[s][i][done[s]] = one[i];
-			done[s]++;
-		}
-	for (i = 0; i < MAX_VALUES && sc->series[i].scenario; i++)
-		for (s = 0; s < nimpl; s++)
-			if (done[s])
-				emit(&sc->series[i], s, v[s][i], done[s]);
-	if (sc->report)
-		sc->report();
-	fflush(stdout);
-}
-
 int main(int argc, char **argv)
 {
-	int rounds = 7, opt, fd;
+	int rounds = 7, fd;
 	cpu_set_t cpu0;
 	size_t i;
 
-	while ((opt = getopt(argc, argv, "r:h")) != -1) {
-		switch (opt) {
-		case 'r':
-			rounds = atoi(optarg);
-			if (rounds >= 1 && rounds <= MAX_ROUNDS)
-				break;
-			/* fall through */
-		default:
-			fprintf(stderr, "usage: %s [-r ROUNDS (1..%d, default 7)]\n", argv[0],
-				MAX_ROUNDS);
-			return 2;
-		}
-	}
+	if (parse_rounds(argc, argv, &rounds))
+		return 2;
 	/* Line-buffered into the VM's pipe: each line reaches the console as it is made. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	page_size = sysconf(_SC_PAGESIZE);

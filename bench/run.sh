@@ -2,14 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # `make bench`: boots one of Debian's kernels in QEMU with our module and
-# bench/arena as the only test, and keeps what it measured:
+# the benchmarks (bench/arena, bench/ringbuf) as the only tests, and keeps
+# what they measured:
 #
-#   bench/run.sh [--rounds N] [TAG]	(TAG: 6.12-amd64 by default)
+#   [BENCHES="arena ringbuf"] bench/run.sh [--rounds N] [TAG]
+#					(TAG: 6.12-amd64 by default)
 #
-# Writes bench/results/<date>-<kernel release>-<arch>-arena.json and prints
-# a Markdown table with the ratio ours/kernel per scenario.  Fails if the
-# VM did not finish, the module did not load, the benchmark could not take
-# a measurement, or the kernel log shows trouble; never because of a number.
+# Writes bench/results/<date>-<kernel release>-<arch>-<benchmark>.json for
+# each and prints a Markdown table with the ratio ours/kernel per
+# scenario.  Fails if the VM did not finish, the module did not load, a
+# benchmark could not take a measurement, or the kernel log shows trouble;
+# never because of a number.
 
 set -euo pipefail
 
@@ -38,37 +41,41 @@ release=$(cat "$kdir/release")
 source=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)
 source_changed=$(git -C "$top" status --porcelain -- Kbuild module include 2>/dev/null |
 	tr '\n' ' ' | sed 's/ *$//')
-echo "bench: building arena_kmod and bench/arena for $release ($arch)" >&2
+benches=${BENCHES:-arena ringbuf}
+echo "bench: building arena_kmod and the benchmarks ($benches) for $release ($arch)" >&2
 vm_build_module "$work/kmod" || die "module build failed or warned: $work/kmod.log"
 vm_build_userspace
 make -s -C "$top/bench" O="$ubuild" CC="$cc" >&2
 
-# The benchmark is the VM's only test; init.sh runs it without arguments.
-printf '#!/bin/sh\nexec /bench-arena -r %d\n' "$rounds" >"$work/arena"
-chmod +x "$work/arena"
+# The benchmarks are the VM's only tests; init.sh runs each without arguments.
 mkdir -p "$work/initramfs"
-cp "$ubuild/bench/arena" "$work/initramfs/bench-arena"
+scripts=()
+for b in $benches; do
+	[ -x "$ubuild/bench/$b" ] || die "no benchmark $b"
+	printf '#!/bin/sh\nexec /bench-%s -r %d\n' "$b" "$rounds" >"$work/$b"
+	chmod +x "$work/$b"
+	cp "$ubuild/bench/$b" "$work/initramfs/bench-$b"
+	scripts+=("$work/$b")
+done
 test_timeout=900 vm_initramfs "$work/initramfs" "$work/initramfs.cpio" \
-	"$work/kmod/arena_kmod.ko" "$work/arena"
+	"$work/kmod/arena_kmod.ko" "${scripts[@]}"
 
 echo "bench: booting it in QEMU ($rounds rounds, several minutes)" >&2
 rc=0
-vm_boot "$work/initramfs.cpio" "$work/console.log" 1200 >"$work/qemu.log" 2>&1 || rc=$?
+vm_boot "$work/initramfs.cpio" "$work/console.log" $((300 + 900 * ${#scripts[@]})) \
+	>"$work/qemu.log" 2>&1 || rc=$?
 tr -d '\r' <"$work/console.log" >"$work/console.txt"
 log=$work/console.txt
 
 [ "$rc" != 124 ] || die "the VM timed out: $log"
 grep -q '@H insmod 0$' "$log" || die "the module did not load: $log"
-grep -q '@H end arena 0$' "$log" || die "the benchmark did not finish cleanly: $log"
+for b in $benches; do
+	grep -q "@H end $b 0\$" "$log" || die "benchmark $b did not finish cleanly: $log"
+done
 grep -q '@H done$' "$log" || die "the VM did not finish: $log"
 if grep -v -E '@[HT] ' "$log" | grep -E "$vm_trouble" >&2; then
 	die "the kernel log shows trouble: $log"
 fi
-
-sed -n 's/^.*@T //p' "$log" >"$work/output.txt"
-grep '^# ' "$work/output.txt" >&2 || true
-grep '^BENCH ' "$work/output.txt" | sed 's/^BENCH //' >"$work/bench.jsonl"
-[ -s "$work/bench.jsonl" ] || die "no BENCH lines in $log"
 
 json_str() {	# a JSON string of $1
 	printf '"%s"' "$(sed 's/[\\"]/\\&/g' <<<"$1")"
@@ -76,61 +83,76 @@ json_str() {	# a JSON string of $1
 
 date=$(date +%F)
 mkdir -p "$top/bench/results"
-out=$top/bench/results/$date-$release-$arch-arena.json
-{
-	echo "{"
-	echo "  \"date\": $(json_str "$date"),"
-	echo "  \"kernel_release\": $(json_str "$release"),"
-	echo "  \"arch\": $(json_str "$arch"),"
-	echo "  \"qemu\": $(json_str "$("${qemu[0]}" --version | head -1)"),"
-	echo "  \"qemu_command\": $(json_str "${qemu[*]} -smp 2 -m 1G"),"
-	echo "  \"host_cpu\": $(json_str "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"),"
-	echo "  \"rounds\": $rounds,"
-	echo "  \"source\": $(json_str "$source"),"
-	echo "  \"source_changed\": $(json_str "$source_changed"),"
-	echo "  \"notes\": ["
-	sed -n 's/^# //p' "$work/output.txt" | grep -v ' median ' | while IFS= read -r line; do
-		echo "    $(json_str "$line"),"
-	done | sed '$ s/,$//'
-	echo "  ],"
-	echo "  \"results\": ["
-	sed 's/^/    /; $! s/$/,/' "$work/bench.jsonl"
-	echo "  ]"
-	echo "}"
-} >"$out"
-echo "bench: results in ${out#"$top"/}" >&2
 
-# The table: one row per scenario, ours and the kernel's side by side.
-awk '
-function field(line, key,    m) {
-	if (match(line, "\"" key "\":(\"[^\"]*\"|[^,}]*)")) {
-		m = substr(line, RSTART + length(key) + 3, RLENGTH - length(key) - 3)
-		gsub(/"/, "", m)
-		return m
+# report <benchmark>: its JSON file and its table, from its lines of the log.
+report() {
+	local b=$1 out
+	# The "@T" lines between this benchmark's begin and end.
+	awk -v b="$b" '/@H begin /{ cur = ($NF == b) } /@H end /{ cur = 0 }
+		cur && /@T /{ sub(/^.*@T /, ""); print }' "$log" >"$work/$b.txt"
+	grep '^# ' "$work/$b.txt" >&2 || true
+	grep '^BENCH ' "$work/$b.txt" | sed 's/^BENCH //' >"$work/$b.jsonl"
+	[ -s "$work/$b.jsonl" ] || die "no BENCH lines of $b in $log"
+	out=$top/bench/results/$date-$release-$arch-$b.json
+	{
+		echo "{"
+		echo "  \"date\": $(json_str "$date"),"
+		echo "  \"kernel_release\": $(json_str "$release"),"
+		echo "  \"arch\": $(json_str "$arch"),"
+		echo "  \"qemu\": $(json_str "$("${qemu[0]}" --version | head -1)"),"
+		echo "  \"qemu_command\": $(json_str "${qemu[*]} -smp 2 -m 1G"),"
+		echo "  \"host_cpu\": $(json_str "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"),"
+		echo "  \"rounds\": $rounds,"
+		echo "  \"source\": $(json_str "$source"),"
+		echo "  \"source_changed\": $(json_str "$source_changed"),"
+		echo "  \"notes\": ["
+		sed -n 's/^# //p' "$work/$b.txt" | grep -v ' median ' | while IFS= read -r line; do
+			echo "    $(json_str "$line"),"
+		done | sed '$ s/,$//'
+		echo "  ],"
+		echo "  \"results\": ["
+		sed 's/^/    /; $! s/$/,/' "$work/$b.jsonl"
+		echo "  ]"
+		echo "}"
+	} >"$out"
+	echo "bench: results in ${out#"$top"/}" >&2
+
+	# The table: one row per scenario, ours and the kernel's side by side.
+	awk '
+	function field(line, key,    m) {
+		if (match(line, "\"" key "\":(\"[^\"]*\"|[^,}]*)")) {
+			m = substr(line, RSTART + length(key) + 3, RLENGTH - length(key) - 3)
+			gsub(/"/, "", m)
+			return m
+		}
+		return ""
 	}
-	return ""
-}
-function num(x) {
-	x += 0
-	return x >= 1000 || x <= -1000 ? sprintf("%.0f", x) : sprintf("%.3g", x)
-}
-function cell(s, i) {
-	return (s, i) in med ? num(med[s, i]) " (" num(lo[s, i]) "-" num(hi[s, i]) ")" : "-"
-}
-{
-	s = field($0, "scenario"); i = field($0, "impl")
-	if (!(s in unit)) { order[n++] = s; unit[s] = field($0, "unit") }
-	med[s, i] = field($0, "median"); lo[s, i] = field($0, "min"); hi[s, i] = field($0, "max")
-}
-END {
-	print "| scenario | unit | better | ours: median (min-max) | kernel: median (min-max) | ours/kernel |"
-	print "|---|---|---|---|---|---|"
-	for (k = 0; k < n; k++) {
-		s = order[k]
-		ratio = "-"
-		if ((s, "ours") in med && (s, "kernel") in med && med[s, "kernel"] != 0)
-			ratio = num(med[s, "ours"] / med[s, "kernel"])
-		printf "| %s | %s | %s | %s | %s | %s |\n", s, unit[s],
-			unit[s] ~ /\/s$/ ? "higher" : "lower", cell(s, "ours"), cell(s, "kernel"), ratio
+	function num(x) {
+		x += 0
+		return x >= 1000 || x <= -1000 ? sprintf("%.0f", x) : sprintf("%.3g", x)
 	}
-}' "$work/bench.jsonl"
+	function cell(s, i) {
+		return (s, i) in med ? num(med[s, i]) " (" num(lo[s, i]) "-" num(hi[s, i]) ")" : "-"
+	}
+	{
+		s = field($0, "scenario"); i = field($0, "impl")
+		if (!(s in unit)) { order[n++] = s; unit[s] = field($0, "unit") }
+		med[s, i] = field($0, "median"); lo[s, i] = field($0, "min"); hi[s, i] = field($0, "max")
+	}
+	END {
+		print "| scenario | unit | better | ours: median (min-max) | kernel: median (min-max) | ours/kernel |"
+		print "|---|---|---|---|---|---|"
+		for (k = 0; k < n; k++) {
+			s = order[k]
+			ratio = "-"
+			if ((s, "ours") in med && (s, "kernel") in med && med[s, "kernel"] != 0)
+				ratio = num(med[s, "ours"] / med[s, "kernel"])
+			printf "| %s | %s | %s | %s | %s | %s |\n", s, unit[s],
+				unit[s] ~ /\/s$/ ? "higher" : "lower", cell(s, "ours"), cell(s, "kernel"), ratio
+		}
+	}' "$work/$b.jsonl"
+}
+
+for b in $benches; do
+	report "$b"
+done

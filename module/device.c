@@ -16,6 +16,7 @@
 #include "device.h"
 #include "prog_kmod.h"
 #include "ringbuf_kmod.h"
+#include "selftest.h"
 #include "uarg.h"
 
 static long arena_ioctl_version(void __user *uarg)
@@ -55,7 +56,7 @@ static long arena_dev_ioctl(struct file *file, unsigned int cmd,
 	case PROG_IOC_LOAD:
 		return prog_ioctl_load(uarg);
 	default:
-		return -ENOTTY;
+		return arena_selftest_ioctl(cmd, uarg);
 	}
 }
 

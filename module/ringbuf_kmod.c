@@ -35,7 +35,7 @@
  * Overwrite mode (RINGBUF_F_OVERWRITE, BPF_F_RB_OVERWRITE in the newest
  * kernels) ignores the consumer for room: a reservation that does not fit
  * drops the oldest committed records, publishing the overwrite position
- * past them before reusing their bytes.
+ * past them before any of their bytes is written again.
  */
 #include <linux/atomic.h>
 #include <linux/file.h>
@@ -171,6 +171,15 @@ static void ringbuf_drop_oldest(struct ringbuf *rb, unsigned long new_pos,
 		pos += step;
 	}
 	smp_store_release(rb->overwrite_pos, pos);
+	/*
+	 * A release orders only what came before it: without this, the
+	 * header written next, and the bytes the producer fills in after
+	 * the lock, could be seen before the new position (arm64), and a
+	 * consumer that checks the position after copying a record would
+	 * take a torn copy for an intact one.  Pairs with the consumer's
+	 * read barrier between its copy and that check.
+	 */
+	smp_wmb();
 }
 
 void *ringbuf_reserve(struct ringbuf *rb, u64 size)

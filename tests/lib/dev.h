@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* For the tests that run in the VM: /dev/arena, opened or a failed check. */
+/* For the tests that run in the VM: /dev/arena, opened or a failed check; rings. */
 #ifndef ARENA_TEST_DEV_H
 #define ARENA_TEST_DEV_H
 

@@ -88,6 +88,15 @@ int __wrap_ioctl(int fd, unsigned long request, ...)
 	case ARENA_IOC_ALLOC_PAGES:
 	case ARENA_IOC_FREE_PAGES:
 		return fake_pages(request, arg);
+	case RINGBUF_IOC_CREATE:
+		fake.ring_create_calls++;
+		fake.ring_create = *(struct ringbuf_create *)arg;
+		return memfd_create("fake-ring", MFD_CLOEXEC);
+	case RINGBUF_IOC_QUERY:
+		if (!fake.ring_info.size)
+			return __real_ioctl(fd, request, arg);
+		*(struct ringbuf_info *)arg = fake.ring_info;
+		return 0;
 	default:
 		return __real_ioctl(fd, request, arg);
 	}

@@ -11,6 +11,9 @@
  * library can really map it; ARENA_IOC_INFO, on any fd, answers fake.info,
  * which CREATE fills in; ALLOC and FREE record their request in
  * fake.pages and answer fake.pages_err, ALLOC with addr fake.alloc_addr.
+ * Rings: RINGBUF_IOC_CREATE records its request in fake.ring_create and
+ * returns a memfd; RINGBUF_IOC_QUERY, on any fd, answers fake.ring_info
+ * once its size is set (else the real ioctl does).
  *
  * The host has no /dev/arena, so the fake is how the library's and the
  * CLI's success paths are tested there; any file opens, /dev/null will do.
@@ -37,6 +40,10 @@ struct fake_module {
 	int pages_err;
 	struct arena_pages pages;	/* what the library sent */
 	__u64 alloc_addr;
+
+	int ring_create_calls;
+	struct ringbuf_create ring_create;	/* what the library sent */
+	struct ringbuf_info ring_info;	/* QUERY's answer, if size is set */
 };
 
 extern struct fake_module fake;

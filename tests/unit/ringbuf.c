@@ -6,10 +6,12 @@
  * what the constructors make of files that are no ring.
  */
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "capture.h"
+#include "double_map.h"
 #include "fake_module.h"
 #include "internal.h"
 #include "ring_buffer.h"
@@ -19,6 +21,7 @@
 struct image {
 	unsigned long consumer_pos;
 	unsigned long producer_pos;
+	unsigned long overwrite_pos;	/* right after producer_pos, as mapped */
 	char *data;		/* size bytes, then the same bytes again */
 	size_t size;
 	struct ringbuf_image img;
@@ -42,46 +45,36 @@ struct seen {
 
 static long page_size;
 
-/* The memfd mapped twice in a row: a write to one copy shows in the other. */
 static int image_init(struct image *im, size_t size)
 {
-	char *base = MAP_FAILED;
-	int fd, ok = 0;
-
 	memset(im, 0, sizeof(*im));
 	im->size = size;
-	fd = memfd_create("ringbuf-test", MFD_CLOEXEC);
-	if (fd < 0 || ftruncate(fd, size))
-		goto out;
-	base = mmap(NULL, 2 * size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (base == MAP_FAILED)
-		goto out;
-	if (mmap(base, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED ||
-	    mmap(base + size, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED)
-		goto out;
-	im->data = base;
+	im->data = double_map(size);
+	if (!im->data)
+		return -1;
 	im->img = (struct ringbuf_image){
 		.consumer_pos = &im->consumer_pos,
 		.producer_pos = &im->producer_pos,
-		.data = base,
+		.data = im->data,
 		.mask = size - 1,
 	};
-	ok = 1;
-out:
-	if (!ok) {
-		tap_fail(__FILE__, __LINE__, "building the ring image: %s", strerror(errno));
-		if (base != MAP_FAILED)
-			munmap(base, 2 * size);
-	}
-	if (fd >= 0)
-		close(fd);
-	return ok ? 0 : -1;
+	return 0;
+}
+
+/* An overwrite ring: the overwrite position and a bounce buffer too. */
+static int image_init_overwrite(struct image *im, size_t size)
+{
+	if (image_init(im, size))
+		return -1;
+	im->img.overwrite_pos = &im->overwrite_pos;
+	im->img.bounce = malloc(size);
+	return 0;
 }
 
 static void image_fini(struct image *im)
 {
-	if (im->data)
-		munmap(im->data, 2 * im->size);
+	double_unmap(im->data, im->size);
+	free(im->img.bounce);
 }
 
 /* Both positions at pos, as after a producer and consumer went that far. */
@@ -89,6 +82,7 @@ static void image_start_at(struct image *im, unsigned long pos)
 {
 	im->consumer_pos = pos;
 	im->producer_pos = pos;
+	im->overwrite_pos = pos;
 }
 
 /*
@@ -375,6 +369,173 @@ static void positions_exact(void)
 }
 
 /*
+ * Overwrite rings: a consumer behind the overwrite position resumes there
+ * and counts the bytes in between; each record it hands out is a copy.
+ */
+static void overwrite_skips_lost(void)
+{
+	unsigned long p[6];
+	struct seen s = { 0 };
+	struct image im;
+	int i;
+
+	if (image_init_overwrite(&im, page_size))
+		return;
+	image_start_at(&im, 3 * page_size);
+	for (i = 0; i < 6; i++)
+		p[i] = put(&im, 20 + i, 0, 10 * i);
+	/* Nothing dropped: all six, copied, intact. */
+	TAP_EXPECT_EQ(consume(&im, &s, 2), 2);
+	TAP_EXPECT(s.rec[0].data == im.img.bounce);
+	TAP_EXPECT_EQ(s.rec[1].len, 21);
+	TAP_EXPECT_EQ(s.rec[1].first, 10);
+	TAP_EXPECT_EQ(s.rec[1].last, 10 + 20);
+	TAP_EXPECT_EQ(im.img.lost_bytes, 0);
+	/* The producer dropped records 2 and 3 meanwhile. */
+	im.overwrite_pos = p[4];
+	TAP_EXPECT_EQ(consume(&im, &s, SIZE_MAX), 2);
+	TAP_EXPECT_EQ(s.rec[2].first, 40);
+	TAP_EXPECT_EQ(s.rec[3].first, 50);
+	TAP_EXPECT_EQ(im.img.lost_bytes, p[4] - p[2]);
+	TAP_EXPECT_EQ(im.consumer_pos, im.producer_pos);
+	/* A consumer ahead of the overwrite position loses nothing. */
+	im.overwrite_pos = p[5];
+	put(&im, 1, 0, 99);
+	TAP_EXPECT_EQ(consume(&im, &s, SIZE_MAX), 1);
+	TAP_EXPECT_EQ(s.rec[4].first, 99);
+	TAP_EXPECT_EQ(im.img.lost_bytes, p[4] - p[2]);
+	image_fini(&im);
+}
+
+/*
+ * A header being rewritten by an overwrite can claim more than was
+ * produced: never followed; skipped once the overwrite position says the
+ * record is gone, waited on until then.  Discarded records are skipped
+ * as in any ring.
+ */
+static void overwrite_torn_header(void)
+{
+	unsigned long p0, p1, p2;
+	struct seen s = { 0 };
+	struct image im;
+
+	if (image_init_overwrite(&im, page_size))
+		return;
+	p0 = put(&im, 8, 0, 1);
+	p1 = put(&im, 8, RINGBUF_DISCARD_BIT, 2);
+	p2 = put(&im, 8, 0, 3);
+	*hdr_len(&im, p0) = 3000;
+	TAP_EXPECT_EQ(consume(&im, &s, SIZE_MAX), 0);
+	TAP_EXPECT_EQ(im.consumer_pos, p0);
+	im.overwrite_pos = p1;
+	TAP_EXPECT_EQ(consume(&im, &s, SIZE_MAX), 1);
+	TAP_EXPECT_EQ(s.rec[0].first, 3);
+	TAP_EXPECT_EQ(im.img.lost_bytes, p1 - p0);
+	TAP_EXPECT_EQ(im.consumer_pos, p2 + 16);
+	image_fini(&im);
+}
+
+/* A producer that laps the consumer, as ringbuf_kmod.c's overwrite mode does. */
+#define LAP_REC_LEN	52	/* 64 bytes in the ring */
+#define LAP_REC_SPACE	64
+#define LAP_RECORDS	200000
+
+struct lap {
+	struct image *im;
+	bool done;
+	/* what the consumer saw */
+	unsigned long delivered, bad, last_seq;
+};
+
+/* Record seq: seq, then words that depend on seq and their index. */
+static void lap_fill(__u32 *rec, __u32 seq)
+{
+	int i;
+
+	rec[0] = seq;
+	for (i = 1; i < LAP_REC_LEN / 4; i++)
+		rec[i] = seq * 2654435761U + i;
+}
+
+static void *lap_produce(void *arg)
+{
+	struct lap *lap = arg;
+	struct image *im = lap->im;
+	unsigned long prod = 0, over = 0;
+	__u32 seq, *hdr;
+
+	for (seq = 1; seq <= LAP_RECORDS; seq++) {
+		/* Drop the oldest records until this one fits, publish that first. */
+		while (prod + LAP_REC_SPACE - over > im->size - 1)
+			over += LAP_REC_SPACE;
+		__atomic_store_n(&im->overwrite_pos, over, __ATOMIC_RELEASE);
+		/* The kernel's smp_wmb(): no byte of them changes before that shows. */
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		hdr = (__u32 *)(im->data + (prod & (im->size - 1)));
+		__atomic_store_n(hdr, LAP_REC_LEN | RINGBUF_BUSY_BIT, __ATOMIC_RELAXED);
+		prod += LAP_REC_SPACE;
+		__atomic_store_n(&im->producer_pos, prod, __ATOMIC_RELEASE);
+		lap_fill(hdr + 2, seq);
+		__atomic_store_n(hdr, LAP_REC_LEN, __ATOMIC_RELEASE);
+		/* Pauses that let the consumer keep up, mostly. */
+		if (seq % 32 == 0)
+			usleep(10);
+	}
+	__atomic_store_n(&lap->done, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static int lap_cb(void *ctx, void *data, size_t len)
+{
+	struct lap *lap = ctx;
+	__u32 want[LAP_REC_LEN / 4], seq;
+
+	memcpy(&seq, data, sizeof(seq));
+	lap_fill(want, seq);
+	if (len != LAP_REC_LEN || memcmp(data, want, len) || seq <= lap->last_seq)
+		lap->bad++;
+	lap->last_seq = seq;
+	/* Now and then a slow consumer: the producer surely laps it. */
+	if (++lap->delivered % 4096 == 0)
+		usleep(2000);
+	return 0;
+}
+
+/*
+ * A producer thread laps the consumer many times: every record handed out
+ * is intact and newer than the last, and what is not handed out is
+ * counted, to the record.
+ */
+static void overwrite_lapped(void)
+{
+	struct image im;
+	struct lap lap = { .im = &im };
+	pthread_t producer;
+	int64_t ret = 0;
+
+	if (image_init_overwrite(&im, page_size))
+		return;
+	if (pthread_create(&producer, NULL, lap_produce, &lap)) {
+		tap_fail(__FILE__, __LINE__, "pthread_create failed");
+		image_fini(&im);
+		return;
+	}
+	while (ret >= 0 && (!__atomic_load_n(&lap.done, __ATOMIC_ACQUIRE) ||
+			    im.consumer_pos != im.producer_pos))
+		ret = ringbuf_image_consume(&im.img, SIZE_MAX, lap_cb, &lap);
+	pthread_join(producer, NULL);
+	TAP_EXPECT_OK(ret);
+	TAP_EXPECT_EQ(lap.bad, 0);
+	TAP_EXPECT_EQ(lap.last_seq, LAP_RECORDS);
+	TAP_EXPECT(im.img.lost_bytes > 0);
+	TAP_EXPECT_EQ(im.img.lost_bytes % LAP_REC_SPACE, 0);
+	TAP_EXPECT_EQ(lap.delivered + im.img.lost_bytes / LAP_REC_SPACE, LAP_RECORDS);
+	printf("# %lu records delivered, %llu lost\n", lap.delivered,
+	       (unsigned long long)(im.img.lost_bytes / LAP_REC_SPACE));
+	image_fini(&im);
+}
+
+/*
  * Neither our ioctl nor bpf(2) knows these: EINVAL, said with the fd, and
  * nothing left open.
  */
@@ -463,15 +624,15 @@ static void create_needs_feature(void)
 	int fd = 123;
 
 	capture_start();
-	TAP_EXPECT_ERRNO(arena_dev__ringbuf_create(NULL, page_size, &fd), EINVAL);
+	TAP_EXPECT_ERRNO(arena_dev__ringbuf_create(NULL, page_size, NULL, &fd), EINVAL);
 	TAP_EXPECT_EQ(fd, -1);
 	fake_module_start();
 	fake.reply.features = ARENA_FEATURE_ARENA;
 	TAP_EXPECT_OK(arena_dev__open(&opts, &dev));
 	fake.active = false;
-	TAP_EXPECT_ERRNO(arena_dev__ringbuf_create(dev, page_size, NULL), EINVAL);
+	TAP_EXPECT_ERRNO(arena_dev__ringbuf_create(dev, page_size, NULL, NULL), EINVAL);
 	fd = 123;
-	TAP_EXPECT_ERRNO(arena_dev__ringbuf_create(dev, page_size, &fd), EOPNOTSUPP);
+	TAP_EXPECT_ERRNO(arena_dev__ringbuf_create(dev, page_size, NULL, &fd), EOPNOTSUPP);
 	TAP_EXPECT_EQ(fd, -1);
 	TAP_EXPECT(strstr(captured, "no ring buffers") != NULL);
 	arena_dev__close(dev);
@@ -481,8 +642,42 @@ static void create_needs_feature(void)
 	fake.reply.features = ARENA_FEATURE_ARENA | ARENA_FEATURE_RINGBUF;
 	TAP_EXPECT_OK(arena_dev__open(&opts, &dev));
 	fake.active = false;
-	TAP_EXPECT_ERRNO(arena_dev__ringbuf_create(dev, page_size, &fd), ENOTTY);
+	TAP_EXPECT_ERRNO(arena_dev__ringbuf_create(dev, page_size, NULL, &fd), ENOTTY);
 	TAP_EXPECT_EQ(fd, -1);
+	arena_dev__close(dev);
+}
+
+/* The options' flags reach the ioctl; options from a newer program do not. */
+static void create_passes_flags(void)
+{
+	LIBARENA_OPTS(arena_dev_opts, dev_opts, .path = "/dev/null");
+	LIBARENA_OPTS(arena_ringbuf_opts, opts, .flags = RINGBUF_F_USER);
+	struct {
+		struct arena_ringbuf_opts opts;
+		unsigned char newer[8];
+	} big;
+	struct arena_dev *dev = NULL;
+	int fd = -1;
+
+	capture_start();
+	fake_module_start();
+	fake.reply.features = ARENA_FEATURE_RINGBUF;
+	TAP_EXPECT_OK(arena_dev__open(&dev_opts, &dev));
+	TAP_EXPECT_OK(arena_dev__ringbuf_create(dev, 2 * page_size, &opts, &fd));
+	TAP_EXPECT(fd >= 0);
+	TAP_EXPECT_EQ(fake.ring_create_calls, 1);
+	TAP_EXPECT_EQ(fake.ring_create.flags, RINGBUF_F_USER);
+	TAP_EXPECT_EQ(fake.ring_create.data_size, 2 * page_size);
+	TAP_EXPECT_EQ(fake.ring_create.size, sizeof(struct ringbuf_create));
+	if (fd >= 0)
+		close(fd);
+	memset(&big, 0, sizeof(big));
+	big.opts.sz = sizeof(big);
+	big.newer[5] = 1;
+	TAP_EXPECT_ERRNO(arena_dev__ringbuf_create(dev, page_size, &big.opts, &fd), EINVAL);
+	TAP_EXPECT_EQ(fd, -1);
+	TAP_EXPECT_EQ(fake.ring_create_calls, 1);
+	fake.active = false;
 	arena_dev__close(dev);
 }
 
@@ -501,10 +696,14 @@ static const struct tap_test tests[] = {
 	{ "libarena", "ringbuf-consume-n-limit", consume_n_limit },
 	{ "libarena", "ringbuf-padding-to-8", padding_to_8 },
 	{ "libarena", "ringbuf-positions-advanced-exactly", positions_exact },
+	{ "libarena", "ringbuf-overwrite-skips-lost", overwrite_skips_lost },
+	{ "libarena", "ringbuf-overwrite-torn-header", overwrite_torn_header },
+	{ "libarena", "ringbuf-overwrite-lapped-intact-in-order", overwrite_lapped },
 	{ "libarena", "ringbuf-new-non-ring-fd-einval", new_non_ring_fd },
 	{ "libarena", "ringbuf-new-bad-arguments-einval", new_bad_arguments },
 	{ "libarena", "ringbuf-output-non-ring-fd", output_non_ring_fd },
 	{ "libarena", "ringbuf-create-needs-feature", create_needs_feature },
+	{ "libarena", "ringbuf-create-passes-flags", create_passes_flags },
 };
 
 TAP_MAIN(tests)

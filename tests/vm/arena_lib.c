@@ -410,7 +410,7 @@ static void from_fd_errors(void)
 	libarena_set_print(NULL);
 	TAP_EXPECT_ERRNO(arena_map__from_fd(arena_dev__fd(dev), &arena), EINVAL);
 	TAP_EXPECT(arena == NULL);
-	TAP_EXPECT_OK(arena_dev__ringbuf_create(dev, psz, &ring));
+	TAP_EXPECT_OK(arena_dev__ringbuf_create(dev, psz, NULL, &ring));
 	TAP_EXPECT_ERRNO(arena_map__from_fd(ring, &arena), EINVAL);
 	TAP_EXPECT_EQ(fcntl(ring, F_GETFD), FD_CLOEXEC);
 	close(ring);

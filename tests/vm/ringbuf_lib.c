@@ -86,7 +86,7 @@ static struct arena_dev *open_dev_lib(void)
 static int make_ring(struct arena_dev *dev, __u64 size)
 {
 	int fd = -1;
-	int err = arena_dev__ringbuf_create(dev, size, &fd);
+	int err = arena_dev__ringbuf_create(dev, size, NULL, &fd);
 
 	if (err)
 		tap_fail(__FILE__, __LINE__, "arena_dev__ringbuf_create(%llu): %s",
@@ -198,6 +198,9 @@ out:
 /* Sizes the module refuses, and an output that cannot fit or is full. */
 static void create_and_output_errors(void)
 {
+	LIBARENA_OPTS(arena_ringbuf_opts, both_flags,
+		      .flags = RINGBUF_F_OVERWRITE | RINGBUF_F_USER);
+	LIBARENA_OPTS(arena_ringbuf_opts, bad_flags, .flags = 1U << 9);
 	static unsigned char buf[1 << 16];
 	struct arena_dev *dev = open_dev_lib();
 	libarena_print_fn_t print;
@@ -206,10 +209,13 @@ static void create_and_output_errors(void)
 	if (!dev)
 		return;
 	print = libarena_set_print(NULL);
-	TAP_EXPECT_ERRNO(arena_dev__ringbuf_create(dev, 3 * page_size, &fd), EINVAL);
+	TAP_EXPECT_ERRNO(arena_dev__ringbuf_create(dev, 3 * page_size, NULL, &fd), EINVAL);
 	TAP_EXPECT_EQ(fd, -1);
-	TAP_EXPECT_ERRNO(arena_dev__ringbuf_create(dev, 0, &fd), EINVAL);
-	TAP_EXPECT_ERRNO(arena_dev__ringbuf_create(dev, 1ULL << 32, &fd), E2BIG);
+	TAP_EXPECT_ERRNO(arena_dev__ringbuf_create(dev, 0, NULL, &fd), EINVAL);
+	TAP_EXPECT_ERRNO(arena_dev__ringbuf_create(dev, 1ULL << 32, NULL, &fd), E2BIG);
+	TAP_EXPECT_ERRNO(arena_dev__ringbuf_create(dev, page_size, &bad_flags, &fd), EINVAL);
+	TAP_EXPECT_ERRNO(arena_dev__ringbuf_create(dev, page_size, &both_flags, &fd), EINVAL);
+	TAP_EXPECT_EQ(fd, -1);
 	fd = make_ring(dev, page_size);
 	if (fd >= 0) {
 		TAP_EXPECT_ERRNO(arena_ringbuf__output(fd, buf, page_size, 0), E2BIG);
@@ -389,21 +395,21 @@ out:
 }
 
 /*
- * Files that are no ring, ours and the kernel's, as the real bpf(2) sees
- * them: /dev/arena itself, an arena, a BPF array; and an overwrite ring,
- * which this consumer cannot read safely.
+ * Files that are no kernel-to-user ring, ours and the kernel's, as the real
+ * bpf(2) sees them: /dev/arena itself, an arena, a BPF array; and a
+ * user-to-kernel ring, whose consumer is the kernel.
  */
 static void new_refuses_non_rings(void)
 {
 	struct arena_create req = { .size = sizeof(req), .nr_pages = 1 };
 	struct ringbuf_create rreq = {
 		.size = sizeof(rreq),
-		.flags = RINGBUF_F_OVERWRITE,
+		.flags = RINGBUF_F_USER,
 		.data_size = page_size,
 	};
 	struct arena_dev *dev = open_dev_lib();
 	libarena_print_fn_t print;
-	int arena, array, over;
+	int arena, array, user;
 
 	if (!dev)
 		return;
@@ -420,13 +426,127 @@ static void new_refuses_non_rings(void)
 		EXPECT_RING_BUFFER_NEW_FAILS(array, EINVAL);
 		close(array);
 	}
-	over = ioctl(arena_dev__fd(dev), RINGBUF_IOC_CREATE, &rreq);
-	TAP_EXPECT_OK(over);
-	if (over >= 0) {
-		EXPECT_RING_BUFFER_NEW_FAILS(over, EOPNOTSUPP);
-		close(over);
+	user = ioctl(arena_dev__fd(dev), RINGBUF_IOC_CREATE, &rreq);
+	TAP_EXPECT_OK(user);
+	if (user >= 0) {
+		EXPECT_RING_BUFFER_NEW_FAILS(user, EINVAL);
+		close(user);
 	}
 	libarena_set_print(print);
+	arena_dev__close(dev);
+}
+
+/* Overwrite rings: records of one size, numbered, produced in batches. */
+#define LAP_RECORDS	20000
+#define LAP_BATCH	32
+#define LAP_REC_LEN	52	/* 64 bytes in the ring */
+#define LAP_REC_SPACE	64
+
+static void lap_fill(__u32 *rec, __u32 seq)
+{
+	int i;
+
+	rec[0] = seq;
+	for (i = 1; i < LAP_REC_LEN / 4; i++)
+		rec[i] = seq * 2654435761U + i;
+}
+
+/* A child that outputs records 0 .. LAP_RECORDS - 1 into ring fd. */
+static pid_t lap_produce(int fd)
+{
+	__u32 recs[LAP_BATCH][LAP_REC_LEN / 4];
+	struct ringbuf_record batch[LAP_BATCH];
+	struct ringbuf_output out = {
+		.size = sizeof(out),
+		.records = (uintptr_t)batch,
+		.nr_records = LAP_BATCH,
+	};
+	__u32 seq, i;
+	pid_t pid = fork();
+
+	if (pid)
+		return pid;
+	for (seq = 0; seq < LAP_RECORDS; seq += LAP_BATCH) {
+		for (i = 0; i < LAP_BATCH; i++) {
+			lap_fill(recs[i], seq + i);
+			batch[i] = (struct ringbuf_record){
+				.data = (uintptr_t)recs[i],
+				.len = LAP_REC_LEN,
+			};
+		}
+		out.nr_written = 0;
+		/* An overwrite ring takes every record. */
+		if (ioctl(fd, RINGBUF_IOC_OUTPUT, &out) || out.nr_written != LAP_BATCH)
+			_exit(1);
+		if (seq % 1024 == 0)
+			usleep(1000);
+	}
+	_exit(0);
+}
+
+struct lap_rx {
+	long delivered, bad;
+	long last_seq;
+};
+
+static int lap_cb(void *ctx, void *data, size_t len)
+{
+	__u32 want[LAP_REC_LEN / 4], seq;
+	struct lap_rx *rx = ctx;
+
+	memcpy(&seq, data, sizeof(seq));
+	lap_fill(want, seq);
+	if (len != LAP_REC_LEN || memcmp(data, want, len) || (long)seq <= rx->last_seq) {
+		if (!rx->bad++)
+			printf("# record after %ld: seen %u, %zu bytes\n", rx->last_seq, seq, len);
+	}
+	rx->last_seq = seq;
+	/* A slow consumer now and then: the producer laps it. */
+	if (++rx->delivered % 256 == 0)
+		usleep(5000);
+	return 0;
+}
+
+/*
+ * Another process laps the consumer of an overwrite ring many times:
+ * every record handed out is intact and newer than the one before, and
+ * the records not handed out are exactly the ones counted lost.
+ */
+static void overwrite_lapped(void)
+{
+	LIBARENA_OPTS(arena_ringbuf_opts, opts, .flags = RINGBUF_F_OVERWRITE);
+	struct arena_dev *dev = open_dev_lib();
+	struct lap_rx rx = { .last_seq = -1 };
+	struct arena_ring_buffer *rb = NULL;
+	int fd = -1, ret = 0, status = 0;
+	__u64 lost;
+	pid_t pid;
+
+	if (!dev)
+		return;
+	TAP_EXPECT_OK(arena_dev__ringbuf_create(dev, page_size, &opts, &fd));
+	rb = fd < 0 ? NULL : arena_ring_buffer__new(fd, lap_cb, &rx, NULL);
+	TAP_EXPECT(rb != NULL);
+	if (!rb)
+		goto out;
+	pid = lap_produce(fd);
+	while (ret >= 0 && waitpid(pid, &status, WNOHANG) == 0)
+		ret = arena_ring_buffer__poll(rb, 100);
+	TAP_EXPECT(WIFEXITED(status) && !WEXITSTATUS(status));
+	TAP_EXPECT_OK(ret);
+	TAP_EXPECT_OK(arena_ring_buffer__consume(rb));
+	lost = arena_ring_buffer__lost_bytes(rb);
+	printf("# %ld records delivered, %llu bytes lost\n", rx.delivered,
+	       (unsigned long long)lost);
+	TAP_EXPECT_EQ(rx.bad, 0);
+	TAP_EXPECT_EQ(rx.last_seq, LAP_RECORDS - 1);
+	TAP_EXPECT(lost > 0);
+	TAP_EXPECT_EQ(lost % LAP_REC_SPACE, 0);
+	TAP_EXPECT_EQ(rx.delivered + lost / LAP_REC_SPACE, LAP_RECORDS);
+out:
+	arena_ring_buffer__free(rb);
+	if (fd >= 0)
+		close(fd);
 	arena_dev__close(dev);
 }
 
@@ -442,6 +562,7 @@ static const struct tap_test tests[] = {
 	{ "libarena", "ringbuf-epoll-fd-usable", epoll_fd_usable },
 	{ "libarena", "ringbuf-kernel-bpf-ringbuf", kernel_bpf_ringbuf },
 	{ "libarena", "ringbuf-new-refuses-non-rings", new_refuses_non_rings },
+	{ "libarena", "ringbuf-overwrite-lapped-intact-in-order", overwrite_lapped },
 };
 
 TAP_MAIN(tests)

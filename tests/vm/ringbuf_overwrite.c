@@ -22,22 +22,6 @@ static long psz(void)
 	return sysconf(_SC_PAGESIZE);
 }
 
-static int ring_new(uint32_t flags, uint64_t data_size)
-{
-	struct ringbuf_create req = {
-		.size = sizeof(req),
-		.flags = flags,
-		.data_size = data_size,
-	};
-	int dev = open_dev(), fd;
-
-	fd = ioctl(dev, RINGBUF_IOC_CREATE, &req);
-	if (fd < 0)
-		fd = -errno;
-	close(dev);
-	return fd;
-}
-
 /* Records numbered first .. first + n - 1, each REC_LEN bytes. */
 static int output_seq(int fd, uint32_t first, uint32_t n)
 {
@@ -94,7 +78,7 @@ static void ring_unmap(struct ring_map *m)
 /* An overwrite ring of data_size bytes, mapped: its fd, or -1 (a failed check). */
 static int overwrite_ring_mapped(uint64_t data_size, struct ring_map *m)
 {
-	int fd = ring_new(RINGBUF_F_OVERWRITE, data_size);
+	int fd = dev_ringbuf_new(RINGBUF_F_OVERWRITE, data_size);
 
 	TAP_EXPECT_OK(fd);
 	if (fd < 0)
@@ -138,14 +122,14 @@ static int read_seqs(const struct ring_map *m, uint64_t data_size, uint32_t *fir
 
 static void unknown_flag_rejected(void)
 {
-	TAP_EXPECT_ERRNO(ring_new(1U << 2, psz()), EINVAL);
-	TAP_EXPECT_ERRNO(ring_new(1U << 31, psz()), EINVAL);
+	TAP_EXPECT_ERRNO(dev_ringbuf_new(1U << 2, psz()), EINVAL);
+	TAP_EXPECT_ERRNO(dev_ringbuf_new(1U << 31, psz()), EINVAL);
 }
 
 static void flag_reported(void)
 {
 	struct ringbuf_info info;
-	int fd = ring_new(RINGBUF_F_OVERWRITE, psz()), plain = ring_new(0, psz());
+	int fd = dev_ringbuf_new(RINGBUF_F_OVERWRITE, psz()), plain = dev_ringbuf_new(0, psz());
 
 	TAP_EXPECT_OK(fd);
 	TAP_EXPECT_OK(query(fd, &info));
@@ -216,7 +200,7 @@ static void consumer_ahead_of_overwrite(void)
 static void plain_ring_fails_when_full(void)
 {
 	uint64_t size = psz();
-	int fd = ring_new(0, size);
+	int fd = dev_ringbuf_new(0, size);
 
 	TAP_EXPECT_OK(output_seq(fd, 0, size / REC_SPACE));
 	TAP_EXPECT_ERRNO(output_seq(fd, 100, 1), EAGAIN);

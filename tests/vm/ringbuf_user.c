@@ -3,7 +3,9 @@
  * User-to-kernel rings (RINGBUF_F_USER) as user space sees them: who may
  * write which page, poll for room, and the ioctls that belong to the
  * other direction.  How the kernel drains them is a load-time self-test
- * (module/selftest.c: ringbuf/user-drain), since only programs drain.
+ * (module/selftest.c: ringbuf/user-drain), and, with libarena's producer
+ * writing, ringbuf_user_lib.c through the test builds' drain ioctl: only
+ * programs will drain in production.
  */
 #include <poll.h>
 #include <stdint.h>

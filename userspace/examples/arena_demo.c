@@ -143,7 +143,7 @@ int main(void)
 	if (!err)
 		err = arena_map__mmap(arena, &base);
 	if (!err)
-		err = arena_dev__ringbuf_create(dev, RING_BYTES, &ring_fd);
+		err = arena_dev__ringbuf_create(dev, RING_BYTES, NULL, &ring_fd);
 	if (err) {
 		fprintf(stderr, "arena-demo: %s\n", strerror(-err));
 		return 1;

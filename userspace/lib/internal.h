@@ -7,6 +7,7 @@
 #ifndef LIBARENA_INTERNAL_H
 #define LIBARENA_INTERNAL_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -94,26 +95,86 @@ static inline bool libarena_opts_valid(const void *opts, size_t known_sz,
 #define LIBARENA_OPTS_GET(opts, FIELD, fallback)				\
 	(LIBARENA_OPTS_HAS(opts, FIELD) ? (opts)->FIELD : (fallback))
 
+/* libbpf 1.x's convention for int results: errno too, for either check. */
+static inline int libarena_rb_err(int err)
+{
+	if (err < 0)
+		errno = -err;
+	return err;
+}
+
+/* The bytes a record of len takes in a ring: header, data, padding to 8. */
+static inline unsigned long ringbuf_record_size(__u32 len)
+{
+	return ((unsigned long)len + RINGBUF_HDR_SZ + 7) & ~7UL;
+}
+
+/*
+ * The data size and RINGBUF_F_* flags of the ring behind fd: ours
+ * (RINGBUF_IOC_QUERY), or a kernel BPF ring buffer map, RINGBUF_F_USER
+ * for BPF_MAP_TYPE_USER_RINGBUF.  0 or a negative errno, with a warning.
+ */
+LIBARENA_INTERNAL
+int ringbuf_fd_query(int fd, __u64 *sizep, __u32 *flagsp);
+
+/*
+ * Whether a ring of data_size bytes can be mapped here: 0, -EINVAL (not a
+ * power-of-2 number of pages) or -E2BIG, with a warning naming fd.
+ */
+LIBARENA_INTERNAL
+int ringbuf_check_size(int fd, __u64 data_size, size_t page_size);
+
 /*
  * A ring as the consumer sees it, mapped or built in plain memory: the
  * consumer position it may write, the producer position, and the data
- * area of mask + 1 bytes followed by the same bytes again.
+ * area of mask + 1 bytes followed by the same bytes again.  Overwrite
+ * rings also have the overwrite position (else NULL) and a bounce buffer
+ * of mask + 1 bytes, and count the bytes of records lost to overwrites.
  */
 struct ringbuf_image {
 	unsigned long *consumer_pos;
 	const unsigned long *producer_pos;
 	void *data;
 	unsigned long mask;
+	const unsigned long *overwrite_pos;
+	void *bounce;
+	__u64 lost_bytes;
 };
 
 /*
  * Hands up to n committed records (n > 0) to sample_cb, in order, skipping
  * discarded ones and stopping at the first busy one, and moves the
  * consumer position past each: the number handed, or a negative return of
- * sample_cb (its record consumed too).
+ * sample_cb (its record consumed too).  On an overwrite ring sample_cb
+ * gets a copy that was checked intact after it was made; records the
+ * producer dropped first are skipped and counted in lost_bytes.
  */
 LIBARENA_INTERNAL
-int64_t ringbuf_image_consume(const struct ringbuf_image *img, size_t n,
+int64_t ringbuf_image_consume(struct ringbuf_image *img, size_t n,
 			      arena_ring_buffer_sample_fn sample_cb, void *ctx);
+
+/*
+ * A user-to-kernel ring as its producer sees it: the consumer position is
+ * the kernel's (read-only), the producer position and the data area (mask
+ * + 1 bytes, then the same again) are the producer's.
+ */
+struct user_ringbuf_image {
+	const unsigned long *consumer_pos;
+	unsigned long *producer_pos;
+	void *data;
+	unsigned long mask;
+};
+
+/*
+ * Reserves a record of size bytes at the producer position, busy until
+ * committed: its data, or NULL with *errp -E2BIG (never fits) or -ENOSPC
+ * (no room now).
+ */
+LIBARENA_INTERNAL
+void *user_ringbuf_image_reserve(struct user_ringbuf_image *img, __u32 size, int *errp);
+
+/* Commits a reserved record, as discarded if discard is true. */
+LIBARENA_INTERNAL
+void user_ringbuf_commit(void *sample, bool discard);
 
 #endif /* LIBARENA_INTERNAL_H */

@@ -210,15 +210,29 @@ void arena_map__close(struct arena_map *arena);
  * another library's in one program.
  */
 
+struct arena_ringbuf_opts {
+	/* sizeof(struct arena_ringbuf_opts) as the caller was compiled */
+	size_t sz;
+	/*
+	 * RINGBUF_F_OVERWRITE (when full, drop the oldest records) or
+	 * RINGBUF_F_USER (a user-to-kernel ring, for
+	 * arena_user_ring_buffer__new()); 0 for a plain kernel-to-user ring
+	 */
+	__u32 flags;
+	size_t :0;
+};
+
 /*
  * Creates a ring of data_size bytes (a power of 2 and a multiple of the
- * page size, up to 2 GiB) with RINGBUF_IOC_CREATE.  On success *fdp is its
- * file descriptor (close-on-exec), the caller's to close; on failure *fdp
- * is -1 and the result is a negative errno: -EINVAL for bad arguments or
- * size, -E2BIG for a size over the module's limit, -EOPNOTSUPP if the
- * module announced no ARENA_FEATURE_RINGBUF, or what the ioctl failed with.
+ * page size, up to 2 GiB) with RINGBUF_IOC_CREATE; opts may be NULL.  On
+ * success *fdp is its file descriptor (close-on-exec), the caller's to
+ * close; on failure *fdp is -1 and the result is a negative errno:
+ * -EINVAL for bad arguments, size or flags, -E2BIG for a size over the
+ * module's limit, -EOPNOTSUPP if the module announced no
+ * ARENA_FEATURE_RINGBUF, or what the ioctl failed with.
  */
-int arena_dev__ringbuf_create(struct arena_dev *dev, __u64 data_size, int *fdp);
+int arena_dev__ringbuf_create(struct arena_dev *dev, __u64 data_size,
+			      const struct arena_ringbuf_opts *opts, int *fdp);
 
 /*
  * Appends one record of len bytes to the ring behind ring_fd, as a BPF
@@ -241,7 +255,8 @@ struct arena_ring_buffer;
 
 /*
  * Called for each record, in order, with data pointing into the read-only
- * mapping (size bytes; valid only during the call).  A negative return
+ * mapping, or for an overwrite ring to a checked copy (size bytes; valid
+ * only during the call).  A negative return
  * stops the consumption, after this record, and is what the consuming
  * call returns; 0 or a positive value goes on, as in libbpf.
  */
@@ -257,10 +272,19 @@ struct arena_ring_buffer_opts {
  * A consumer of the ring (or BPF ring buffer map) behind map_fd, which
  * stays the caller's; opts may be NULL.  As libbpf 1.x does for
  * constructors, returns NULL with errno set on failure: EINVAL for bad
- * arguments or a file descriptor that is neither kind of ring, EOPNOTSUPP
- * for a ring made with RINGBUF_F_OVERWRITE (a walk that ignores the
- * overwrite position would hand out torn records), or what a system call
- * failed with.
+ * arguments or a file descriptor that is no kernel-to-user ring of either
+ * kind (a RINGBUF_F_USER ring included), or what a system call failed
+ * with.
+ *
+ * Overwrite rings (RINGBUF_F_OVERWRITE): the producer may drop the records
+ * the consumer is about to read, or is reading.  For these rings the
+ * callback gets a copy of each record (in a buffer of the ring's size the
+ * consumer allocates), made and then checked against the overwrite
+ * position: a record the producer started to drop during the copy is
+ * never handed out.  Records dropped before they were read are skipped,
+ * and their bytes (headers and padding included) are counted: see
+ * arena_ring_buffer__lost_bytes().  What is handed out is intact and in
+ * order; what is lost is the oldest.
  */
 struct arena_ring_buffer *
 arena_ring_buffer__new(int map_fd, arena_ring_buffer_sample_fn sample_cb,
@@ -294,8 +318,78 @@ int arena_ring_buffer__consume_n(struct arena_ring_buffer *rb, size_t n);
  */
 int arena_ring_buffer__epoll_fd(const struct arena_ring_buffer *rb);
 
+/*
+ * The bytes of records that overwrite rings' producers dropped before
+ * this consumer read them, headers and padding included, over all its
+ * rings since they were added; 0 for rings without RINGBUF_F_OVERWRITE
+ * and for NULL.  With records of one size, divide by
+ * round_up(size + RINGBUF_HDR_SZ, 8) for the count of records.
+ */
+__u64 arena_ring_buffer__lost_bytes(const struct arena_ring_buffer *rb);
+
 /* Unmaps the rings and frees rb; NULL is allowed. */
 void arena_ring_buffer__free(struct arena_ring_buffer *rb);
+
+/*
+ * The producer of a user-to-kernel ring (RINGBUF_F_USER, or the kernel's
+ * BPF_MAP_TYPE_USER_RINGBUF): libbpf's struct user_ring_buffer
+ * (user_ring_buffer__new() and the rest) under names of our own.  Records
+ * are reserved in the ring's mapping, filled in place and submitted (or
+ * discarded); the kernel drains them in the order they were reserved and
+ * stops at one not yet submitted, so a record reserved early holds back
+ * the ones after it until it is submitted or discarded.
+ *
+ * Threads: reserving is not thread-safe (one thread reserves, or callers
+ * serialise); submit and discard of different records may run in any
+ * thread, concurrently with a reserve.
+ */
+struct arena_user_ring_buffer;
+
+struct arena_user_ring_buffer_opts {
+	/* sizeof(struct arena_user_ring_buffer_opts) as the caller was compiled */
+	size_t sz;
+	size_t :0;
+};
+
+/*
+ * A producer for the user-to-kernel ring behind ring_fd, which stays the
+ * caller's; opts may be NULL.  Returns NULL with errno set on failure:
+ * EINVAL for bad arguments or a file descriptor that is no user-to-kernel
+ * ring, or what a system call failed with.
+ */
+struct arena_user_ring_buffer *
+arena_user_ring_buffer__new(int ring_fd, const struct arena_user_ring_buffer_opts *opts);
+
+/*
+ * Reserves a record of size bytes: a pointer to them (8-byte aligned,
+ * size bytes, in one piece even where the record wraps), to be filled and
+ * then handed to __submit() or __discard(); until then the record is busy
+ * and the kernel does not read past it.  On failure NULL with errno:
+ * E2BIG for a record that could never fit (its header and padding
+ * included, more than the ring's size; or size with bit 30 or 31 set),
+ * ENOSPC when the ring has no room now, EINVAL for a NULL rb.  Prints
+ * nothing: it is a producer's hot path.
+ */
+void *arena_user_ring_buffer__reserve(struct arena_user_ring_buffer *rb, __u32 size);
+
+/*
+ * As __reserve(), but waits for room up to timeout_ms (-1: forever), woken
+ * through poll (EPOLLOUT) when the kernel drains records; as libbpf does,
+ * it tries once more at the deadline.  On failure NULL with errno: ENOSPC
+ * at the deadline, EINVAL for a timeout below -1, what epoll_wait failed
+ * with (EINTR), or what __reserve() says.
+ */
+void *arena_user_ring_buffer__reserve_blocking(struct arena_user_ring_buffer *rb, __u32 size,
+					       int timeout_ms);
+
+/* Hands a reserved record to the kernel. */
+void arena_user_ring_buffer__submit(struct arena_user_ring_buffer *rb, void *sample);
+
+/* Gives a reserved record up: the kernel skips it. */
+void arena_user_ring_buffer__discard(struct arena_user_ring_buffer *rb, void *sample);
+
+/* Unmaps the ring and frees rb; NULL is allowed. */
+void arena_user_ring_buffer__free(struct arena_user_ring_buffer *rb);
 
 /*
  * Arrays (BPF_MAP_TYPE_ARRAY semantics, see arena_kmod.h): what programs'

@@ -7,7 +7,8 @@
 LIBARENA_DIR := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 LIBARENA_ROOT := $(abspath $(LIBARENA_DIR)/../..)
 
-LIBARENA_SRCS := $(addprefix $(LIBARENA_DIR)/,arena.c libarena.c log.c prog.c ringbuf.c)
+LIBARENA_SRCS := $(addprefix $(LIBARENA_DIR)/,arena.c libarena.c log.c prog.c ringbuf.c \
+					      user_ringbuf.c)
 ARENACTL_SRCS := $(LIBARENA_ROOT)/userspace/cli/arenactl.c
 
 # dkms.conf holds the project's one version number.
