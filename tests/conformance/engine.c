@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "verdicts.h"
 
 /* The function a call or a function reference at insn i leads to, or -1. */
 static s64 engine_target(const struct prog_core *prog, u32 i)
@@ -147,29 +148,60 @@ void engine_release(struct prog_core *prog)
 	prog->nr_funcs = 0;
 }
 
+/*
+ * Runs prog (its insns owned by the caller) on a copy of mem once prepared
+ * by verify (the verifier) or else engine_prepare(); err gets the reason
+ * or the verifier's log.
+ */
+static int engine_exec(struct prog_core *prog, bool verify, const u8 *mem, u32 mem_len,
+		       u64 *r0, char *err, size_t err_size)
+{
+	struct verifier_log log = { .buf = err, .size = err_size, .level = 1 };
+	u8 *copy = mem_len ? malloc(mem_len) : NULL;
+	int ret;
+
+	if (mem_len && !copy)
+		return -ENOMEM;
+	if (mem_len)
+		memcpy(copy, mem, mem_len);
+	prog->ctx_size = mem_len;
+	err[0] = '\0';
+	ret = verify ? verifier_check(prog, &log) : engine_prepare(prog, err, err_size);
+	if (!ret)
+		*r0 = prog_func_call(&prog->funcs[0], (u64)(unsigned long)copy, mem_len, 0, 0, 0);
+	if (verify)
+		verifier_release(prog);
+	else if (!ret)
+		engine_release(prog);
+	free(copy);
+	return ret;
+}
+
 int engine_run(const struct bpf_insn *insns, u32 nr_insns, const u8 *mem, u32 mem_len,
 	       u64 *r0, char *err, size_t err_size)
 {
-	struct prog_core prog = { .len = nr_insns, .ctx_size = mem_len };
-	u8 *copy = NULL;
+	struct prog_core prog = { .len = nr_insns };
 	int ret;
 
 	prog.insns = malloc(nr_insns * sizeof(*insns) + 1);
-	copy = mem_len ? malloc(mem_len) : NULL;
-	if (!prog.insns || (mem_len && !copy)) {
-		free(prog.insns);
-		free(copy);
+	if (!prog.insns)
 		return -ENOMEM;
-	}
 	memcpy(prog.insns, insns, nr_insns * sizeof(*insns));
-	if (mem_len)
-		memcpy(copy, mem, mem_len);
-	ret = engine_prepare(&prog, err, err_size);
-	if (!ret) {
-		*r0 = prog_func_call(&prog.funcs[0], (u64)(unsigned long)copy, mem_len, 0, 0, 0);
-		engine_release(&prog);
-	}
+	ret = engine_exec(&prog, false, mem, mem_len, r0, err, err_size);
 	free(prog.insns);
-	free(copy);
+	return ret;
+}
+
+int engine_run_verified(const struct bpf_insn *insns, u32 nr_insns, const u8 *mem,
+			u32 mem_len, u64 *r0, char *log, size_t log_size)
+{
+	struct prog_core prog = { .len = nr_insns + 1 };
+	int ret;
+
+	prog.insns = verdict_with_length(insns, nr_insns, mem_len);
+	if (!prog.insns)
+		return -ENOMEM;
+	ret = engine_exec(&prog, true, mem, mem_len, r0, log, log_size);
+	free(prog.insns);
 	return ret;
 }

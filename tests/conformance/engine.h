@@ -29,4 +29,13 @@ void engine_release(struct prog_core *prog);
 int engine_run(const struct bpf_insn *insns, u32 nr_insns, const u8 *mem, u32 mem_len,
 	       u64 *r0, char *err, size_t err_size);
 
+/*
+ * The same through the verifier, as programs really run: r1 = the memory
+ * (the program's context), r2 = its length set by an instruction in front
+ * (verdicts.h).  0 and *r0, or the verifier's -errno with its log (level
+ * 1) in log.
+ */
+int engine_run_verified(const struct bpf_insn *insns, u32 nr_insns, const u8 *mem,
+			u32 mem_len, u64 *r0, char *log, size_t log_size);
+
 #endif /* ARENA_ENGINE_H */

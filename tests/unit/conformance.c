@@ -2,7 +2,7 @@
 /*
  * The bpf_conformance suite (../shared/reference/bpf_conformance) on the
  * interpreter: every test file under tests/ must give its result (or its
- * error), every file under negative/ must be rejected (by the parser, with
+ * error), alone and again after the verifier, every file under negative/ must be rejected (by the parser, with
  * the file's error text when the parser got to read it, or by a result
  * that does not match), and the plugin must answer the suite's runner as
  * the interpreter does.
@@ -15,6 +15,7 @@
 #include "asm.h"
 #include "engine.h"
 #include "run.h"
+#include "verdicts.h"
 #include "tap.h"
 
 #define TESTS_DIR	CONFORMANCE_DIR "/tests"
@@ -112,6 +113,46 @@ static int run_files(const char *dir, char **names, int n, bool negative)
 		snprintf(name, sizeof(name), "%s%s", negative ? "negative/" : "", names[i]);
 		failed |= tap_report("conformance", name);
 	}
+	return failed;
+}
+
+/*
+ * Each test file again through the verifier (engine_run_verified()): the
+ * program must pass and give its result, unless verdicts.c lists it as one
+ * the kernel rejects too; then the log must name the rule.
+ */
+static int run_verified(char **names, int n)
+{
+	char log[4096], name[300], path[4096], err[256];
+	int i, failed = 0, accepted = 0;
+	struct asm_test test;
+	const char *rule;
+	u64 r0 = 0;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s.data", TESTS_DIR, names[i]);
+		if (asm_load_test(path, &test, err, sizeof(err))) {
+			tap_fail(__FILE__, __LINE__, "parse: %s", err);
+		} else {
+			rule = verdict_expected_rejection(names[i]);
+			ret = engine_run_verified(test.insns, test.nr_insns, test.mem,
+						  test.mem_len, &r0, log, sizeof(log));
+			accepted += !ret;
+			if (rule && (ret != -EINVAL || !strstr(log, rule)))
+				tap_fail(__FILE__, __LINE__, "expected a rejection naming \"%s\", "
+					 "seen %d: %s", rule, ret, log);
+			else if (!rule && ret)
+				tap_fail(__FILE__, __LINE__, "rejected (%d): %s", ret, log);
+			else if (!rule && r0 != test.result)
+				tap_fail(__FILE__, __LINE__, "r0 = 0x%" PRIx64 ", expected 0x%"
+					 PRIx64, r0, test.result);
+		}
+		asm_test_free(&test);
+		snprintf(name, sizeof(name), "verified/%s", names[i]);
+		failed |= tap_report("conformance", name);
+	}
+	printf("# the verifier accepts %d of %d conformance programs\n", accepted, n);
 	return failed;
 }
 
@@ -322,7 +363,8 @@ int main(void)
 		tap_fail(__FILE__, __LINE__, "%s: no test files (%d)", NEGATIVE_DIR, nr_negative);
 	failed = tap_report("conformance", "suite-present");
 	if (nr_tests > 0)
-		failed |= run_files(TESTS_DIR, tests, nr_tests, false);
+		failed |= run_files(TESTS_DIR, tests, nr_tests, false) |
+			  run_verified(tests, nr_tests);
 	if (nr_negative > 0)
 		failed |= run_files(NEGATIVE_DIR, negative, nr_negative, true);
 	failed |= run_encodings();

@@ -6,6 +6,9 @@
 
 cache=${ARENA_CACHE:-$top/.cache}
 build=${ARENA_BUILD:-$top/build}
+# ../shared beside the checkout (a worktree sits one level deeper).
+shared=${ARENA_SHARED:-$top/../shared}
+[ -d "$shared" ] || [ ! -d "$top/../../shared" ] || shared=$top/../../shared
 
 # Kernel reports of trouble in a serial log (arm64 says "Call trace:", x86
 # "Call Trace:"); our own "@H"/"@T" lines are not the kernel's.
@@ -72,6 +75,11 @@ vm_initramfs() {
 	cp "$kdir/busybox" "$ubuild"/bin/* "$root/bin/"
 	install -m 755 "$top/tests/vm/init.sh" "$root/init"
 	cp "$ko" "$root/arena_kmod.ko"
+	# The conformance suite's test files, for tests/vm/conformance.c.
+	if [ -d "$shared/reference/bpf_conformance/tests" ]; then
+		mkdir -p "$root/data"
+		cp -r "$shared/reference/bpf_conformance/tests" "$root/data/conformance"
+	fi
 	[ $# -eq 0 ] || cp "$@" "$root/tests/"
 	echo "${test_timeout:-300}" >"$root/test-timeout"
 	(cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet) >"$cpio"

@@ -1,0 +1,7 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The module's plain-C program core (module/<name>.c): built into the module
+# by Kbuild and into user space by the unit tests and the conformance
+# plugin, from this one list.
+PROG_CORE := interp tnum verifier verifier_bounds verifier_call verifier_cfg \
+	     verifier_log verifier_mem verifier_state helper_protos
