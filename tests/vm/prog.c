@@ -230,6 +230,16 @@ static void verifier_rejects_with_log(void)
 	TAP_EXPECT(strncmp(log_buf, "0:", 2) == 0);
 }
 
+/* A loop the verifier must walk more than its limit: E2BIG, logged. */
+static void load_too_complex(void)
+{
+	int fd = load_text("mov %r0, 0\nloop:\nadd %r0, 1\njlt %r0, 2000000, loop\nexit",
+			   NULL, 0, 0);
+
+	TAP_EXPECT_ERRNO(fd, E2BIG);
+	TAP_EXPECT(log_buf[0] != '\0');
+}
+
 static void kfunc_needs_gpl(void)
 {
 	struct bpf_insn *insns;
@@ -458,6 +468,7 @@ static const struct tap_test tests[] = {
 	{ "prog", "load-bad-objects", load_bad_objects },
 	{ "prog", "load-arena-needs-address", load_arena_needs_address },
 	{ "prog", "verifier-rejects-with-log", verifier_rejects_with_log },
+	{ "prog", "load-too-complex", load_too_complex },
 	{ "prog", "kfunc-needs-gpl", kfunc_needs_gpl },
 	{ "prog", "run-ctx-in-out", run_ctx_in_out },
 	{ "prog", "run-bad-args", run_bad_args },
