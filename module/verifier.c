@@ -38,9 +38,16 @@ static int check_reg_write(struct verifier_env *env, u32 regno)
 int push_branch(struct verifier_env *env, u32 insn_idx,
 		struct verifier_state **branch)
 {
-	struct pending_state *p = portable_zalloc(sizeof(*p));
+	struct pending_state *p;
 	int err;
 
+	if (env->nr_pending >= MAX_PENDING) {
+		verifier_reject(env, env->insn_idx,
+				"program is too complex: more than %u branches pending",
+				MAX_PENDING);
+		return -E2BIG;
+	}
+	p = portable_zalloc(sizeof(*p));
 	if (!p)
 		return -ENOMEM;
 	p->st = state_alloc();
@@ -59,6 +66,7 @@ int push_branch(struct verifier_env *env, u32 insn_idx,
 		p->st->parent->branches++;
 	p->next = env->pending;
 	env->pending = p;
+	env->nr_pending++;
 	if (branch)
 		*branch = p->st;
 	return 0;
@@ -71,6 +79,7 @@ static bool pop_branch(struct verifier_env *env)
 	if (!p)
 		return false;
 	env->pending = p->next;
+	env->nr_pending--;
 	state_free(env->cur);
 	env->cur = p->st;
 	env->insn_idx = p->st->insn_idx;

@@ -19,6 +19,8 @@
 /* Stored states, so that memory stays bounded on any program. */
 #define MAX_STORED_PER_INSN	32
 #define MAX_STORED		16384
+/* Branches queued at once (the kernel's BPF_COMPLEXITY_LIMIT_JMP_SEQ). */
+#define MAX_PENDING		8192
 
 enum reg_type {
 	NOT_INIT = 0,
@@ -140,6 +142,7 @@ struct verifier_env {
 	u32 arena_obj;		/* index of the arena, or U32_MAX */
 	struct verifier_state *cur;
 	struct pending_state *pending;
+	u32 nr_pending;
 	u32 insn_idx;
 	u32 processed;
 	u32 nr_stored;

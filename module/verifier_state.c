@@ -246,6 +246,9 @@ static bool states_equal(struct verifier_env *env,
 
 		if (of->callsite != cf->callsite || of->func != cf->func)
 			return false;
+		/* A callback's next iteration gets cb_arg again. */
+		if (of->in_callback && !regsafe(env, &of->cb_arg, &cf->cb_arg))
+			return false;
 		live = live_regs(env, cur, i);
 		for (r = 0; r < MAX_REG; r++)
 			if ((live & (1U << r)) &&

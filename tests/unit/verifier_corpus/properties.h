@@ -218,6 +218,25 @@ static void length_limits(void)
 	TAP_EXPECT(strstr(log_buf, "program of 1048577 instructions"));
 }
 
+/* Each jump leaves a branch pending until the path ends: at most 8192. */
+static void pending_limit(void)
+{
+	struct verifier_log log = { .buf = log_buf, .size = sizeof(log_buf), .level = 1 };
+	unsigned int n = 2 * 9000 + 2, i;
+	struct bpf_insn *insns = calloc(n, sizeof(*insns));
+	struct prog_core prog = { .insns = insns, .len = n, .ctx_size = 8 };
+
+	for (i = 0; i < n - 2; i += 2) {
+		insns[i] = (struct bpf_insn)I_LDX(BPF_DW, 6, 1, 0);
+		insns[i + 1] = (struct bpf_insn)I_JMP_IMM(BPF_JEQ, 6, 0, 0);
+	}
+	insns[n - 2] = (struct bpf_insn)I_MOV64_IMM(0, 0);
+	insns[n - 1] = (struct bpf_insn)I_EXIT();
+	TAP_EXPECT_EQ(verifier_check(&prog, &log), -E2BIG);
+	TAP_EXPECT(strstr(log_buf, "16385: program is too complex: more than 8192 branches pending"));
+	free(insns);
+}
+
 static double now_ms(void)
 {
 	struct timespec ts;
@@ -293,5 +312,6 @@ static const struct tap_test property_tests[] = {
 	{ "verifier", "log-level0-and-size0", log_level0_and_size0 },
 	{ "verifier", "log-truncated", log_truncated },
 	{ "verifier", "length-limits", length_limits },
+	{ "verifier", "pending-limit", pending_limit },
 	{ "verifier", "timing", timing },
 };
