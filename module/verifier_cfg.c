@@ -370,7 +370,7 @@ static int check_jumps(struct verifier_env *env)
 			return verifier_reject(env, i, "jump to %lld in another function",
 					       (long long)t);
 		env->aux[t].prune_point = 1;
-		if (!is_uncond(insn))
+		if (!is_uncond(insn) && i + 1 < prog->len)
 			env->aux[i + 1].prune_point = 1;
 		if (BPF_OP(insn->code) == ISA_JCOND)
 			env->aux[i].loop_entry = 1;
