@@ -14,6 +14,7 @@
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/overflow.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/types.h>
@@ -21,6 +22,8 @@
 /* Verifier state and logs can be large: vmalloc when kmalloc cannot. */
 #define portable_zalloc(size)	kvzalloc((size), GFP_KERNEL_ACCOUNT)
 #define portable_free(ptr)	kvfree(ptr)
+/* Long loops (the verifier's walk) let the CPU go now and then. */
+#define portable_cond_resched()	cond_resched()
 
 #else /* user space */
 
@@ -45,6 +48,7 @@ typedef int64_t s64;
 
 #define portable_zalloc(size)	calloc(1, (size))
 #define portable_free(ptr)	free(ptr)
+#define portable_cond_resched()	do { } while (0)
 
 #define check_add_overflow(a, b, d)	__builtin_add_overflow(a, b, d)
 #define check_sub_overflow(a, b, d)	__builtin_sub_overflow(a, b, d)

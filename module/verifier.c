@@ -605,6 +605,8 @@ static int do_check(struct verifier_env *env)
 					env->processed, VERIFIER_MAX_PROCESSED);
 			return -E2BIG;
 		}
+		if (!(env->processed % 4096))
+			portable_cond_resched();
 		if (env->aux[env->insn_idx].prune_point) {
 			err = state_visit(env);
 			if (err < 0)
