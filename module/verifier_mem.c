@@ -103,6 +103,13 @@ static int stack_read(struct verifier_env *env, const struct reg_state *ptr,
 		*out = slot->spilled;
 		return 0;
 	}
+	/* Part of a spilled constant (a zeroed struct, say): its bytes. */
+	if (slot->bytes[0] == STACK_SPILL && reg_is_const(&slot->spilled) &&
+	    byte_of(off) + size <= 8) {
+		reg_mark_const(out, slot->spilled.var_off.value >> (8 * byte_of(off)));
+		reg_truncate(out, size);
+		return 0;
+	}
 	for (o = off; o < off + size; o++) {
 		slot = &frame->stack[slot_of(o)];
 		if (slot->bytes[byte_of(o)] == STACK_INVALID)

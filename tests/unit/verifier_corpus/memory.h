@@ -57,6 +57,17 @@ static const struct vcase memory_cases[] = {
 	     I_ST(BPF_DW, 10, -8, 0), I_LDX(BPF_DW, 0, 10, -8), I_EXIT()),
 	PASS("stack/spilled-scalar-partial-overwrite", NONE, 0, I_ST(BPF_DW, 10, -8, 0),
 	     I_ST(BPF_W, 10, -4, 1), I_LDX(BPF_DW, 0, 10, -8), I_EXIT()),
+	/* Bytes of a spilled constant read back as constants (little endian). */
+	PASS("stack/part-of-spilled-constant", STD, 0, I_LD_IMM64(1, 0x0a00000000000003ULL),
+	     I_STX(BPF_DW, 10, 1, -16), LOOKUP(O_ARRAY), I_JMP_IMM(BPF_JEQ, 0, 0, 6),
+	     I_LDX(BPF_B, 6, 10, -9), I_ALU64_REG(BPF_ADD, 0, 6), I_LDX(BPF_W, 6, 10, -16),
+	     I_ALU64_REG(BPF_ADD, 0, 6), I_LDX(BPF_B, 1, 0, 0), RET0),
+	REJECT("stack/part-of-spilled-constant-too-big", STD, 0,
+	       "14: R0 invalid access to array value: off=16..16",
+	       I_LD_IMM64(1, 0x0d00000000000003ULL),
+	       I_STX(BPF_DW, 10, 1, -16), LOOKUP(O_ARRAY), I_JMP_IMM(BPF_JEQ, 0, 0, 6),
+	       I_LDX(BPF_B, 6, 10, -9), I_ALU64_REG(BPF_ADD, 0, 6), I_LDX(BPF_W, 6, 10, -16),
+	       I_ALU64_REG(BPF_ADD, 0, 6), I_LDX(BPF_B, 1, 0, 0), RET0),
 	REJECT("stack/fill-pointer-returned", NONE, 8, "2: R0 must be a scalar at exit, is ctx",
 	       I_STX(BPF_DW, 10, 1, -8), I_LDX(BPF_DW, 0, 10, -8), I_EXIT()),
 	/* seed 000: the access size of a helper's stack argument, in 64 bits. */
