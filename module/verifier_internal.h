@@ -19,6 +19,8 @@
 /* Stored states, so that memory stays bounded on any program. */
 #define MAX_STORED_PER_INSN	32
 #define MAX_STORED		16384
+/* may_goto / callback rounds whose scalars widen by joining, not to unknown. */
+#define WIDEN_ROUNDS		24
 /* Branches queued at once (the kernel's BPF_COMPLEXITY_LIMIT_JMP_SEQ). */
 #define MAX_PENDING		8192
 

@@ -15,6 +15,10 @@ void log_vappend(struct verifier_log *log, const char *fmt, va_list ap)
 
 	if (!log || !log->level || !log->size || !log->buf || log->truncated)
 		return;
+	if (log->len >= log->size) {
+		log->truncated = true;
+		return;
+	}
 	avail = log->size - 1 - log->len;
 	n = vsnprintf(log->buf + log->len, avail + 1, fmt, ap);
 	if (n < 0)
