@@ -614,7 +614,6 @@ static int do_check(struct verifier_env *env)
 			if (err)
 				goto path_done;
 		}
-		env->aux[env->insn_idx].seen = 1;
 		err = do_insn(env);
 		if (err < 0)
 			return err;

@@ -542,7 +542,7 @@ static void insn_use_def(const struct bpf_insn *insn, u16 *use, u16 *def)
  * reads before writing.  Pruning ignores the others: their values cannot
  * make a difference.  Backward passes until nothing changes.
  */
-void verifier_compute_liveness(struct verifier_env *env)
+static void compute_liveness(struct verifier_env *env)
 {
 	struct prog_core *prog = env->prog;
 	bool changed = true;
@@ -606,7 +606,7 @@ int verifier_check_structure(struct verifier_env *env)
 	err = check_reachable(env);
 	if (err)
 		return err;
-	verifier_compute_liveness(env);
+	compute_liveness(env);
 	reset_walk(env);
 	return walk_calls(env, 0, 0, false);
 }

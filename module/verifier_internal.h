@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The verifier's own types, shared by its files: verifier.c (the walk over
- * paths), verifier_cfg.c (structure: decoding, functions, control flow),
- * verifier_bounds.c (scalar ranges), verifier_state.c (states: copies,
- * pruning), verifier_log.c (the log).
+ * paths: ALU, jumps, rewrites), verifier_cfg.c (structure: decoding,
+ * functions, control flow, liveness, call chains), verifier_bounds.c
+ * (scalar ranges), verifier_mem.c (memory accesses), verifier_call.c
+ * (helpers, kfuncs, calls, callbacks, exits), verifier_state.c (states:
+ * copies, frames, pruning, widening), verifier_log.c (the log).
  */
 #ifndef ARENA_VERIFIER_INTERNAL_H
 #define ARENA_VERIFIER_INTERNAL_H
@@ -112,7 +114,6 @@ struct pending_state {
 /* Per instruction facts gathered by the structural pass and the walk. */
 struct insn_aux {
 	u8 prune_point:1;
-	u8 seen:1;
 	u8 loop_entry:1;	/* may_goto and callback entries: widen */
 	u8 imm64_tail:1;	/* second half of an ld_imm64 */
 	u8 reachable:1;
@@ -164,7 +165,6 @@ void verifier_log_state(struct verifier_env *env, u32 insn);
 /* verifier_cfg.c */
 int verifier_check_structure(struct verifier_env *env);
 int verifier_check_stack_chain(struct verifier_env *env);
-void verifier_compute_liveness(struct verifier_env *env);
 u32 verifier_func_of(const struct verifier_env *env, u32 start);
 
 /* verifier_bounds.c */
@@ -175,7 +175,6 @@ void reg_mark_srange(struct reg_state *reg, s64 smin, s64 smax);
 void reg_bounds_sync(struct reg_state *reg);
 bool reg_bounds_empty(const struct reg_state *reg);
 bool reg_is_const(const struct reg_state *reg);
-void reg_zext32(struct reg_state *reg);
 void reg_truncate(struct reg_state *reg, u32 size);
 void reg_sext(struct reg_state *reg, u32 size);
 /* dst = dst op src on scalars; alu32: 32-bit operation. */
