@@ -21,6 +21,12 @@
 /* Stored states, so that memory stays bounded on any program. */
 #define MAX_STORED_PER_INSN	32
 #define MAX_STORED		16384
+/*
+ * Registers and stack slots compared while pruning, in all: past this,
+ * pruning stops (the walk stays within VERIFIER_MAX_PROCESSED anyway), so
+ * that no program makes the comparisons take seconds.
+ */
+#define MAX_COMPARE_STEPS	(1U << 26)
 /* may_goto / callback rounds whose scalars widen by joining, not to unknown. */
 #define WIDEN_ROUNDS		24
 /* Branches queued at once (the kernel's BPF_COMPLEXITY_LIMIT_JMP_SEQ). */
@@ -149,6 +155,7 @@ struct verifier_env {
 	u32 insn_idx;
 	u32 processed;
 	u32 nr_stored;
+	u32 compare_steps;
 	u32 next_id;
 	u32 (*idmap)[2];	/* id pairs while comparing two states */
 	u32 nr_idmap;

@@ -249,6 +249,7 @@ static bool states_equal(struct verifier_env *env,
 		/* A callback's next iteration gets cb_arg again. */
 		if (of->in_callback && !regsafe(env, &of->cb_arg, &cf->cb_arg))
 			return false;
+		env->compare_steps += MAX_REG + of->nr_slots;
 		live = live_regs(env, cur, i);
 		for (r = 0; r < MAX_REG; r++)
 			if ((live & (1U << r)) &&
@@ -328,6 +329,8 @@ int state_visit(struct verifier_env *env)
 	struct stored_state *sl;
 	int err;
 
+	if (env->compare_steps > MAX_COMPARE_STEPS)
+		return 0;
 	for (sl = aux->stored; sl; sl = sl->next) {
 		if (!states_equal(env, &sl->st, cur))
 			continue;

@@ -333,6 +333,28 @@ static void timing(void)
 	TAP_EXPECT_EQ(err, longest->expect);
 	prog_done(&prog);
 
+	/*
+	 * The worst for pruning: a full stack whose deepest slot changes each
+	 * round, so that every comparison reads everything before it fails.
+	 */
+	big = calloc(80, sizeof(*big));
+	for (i = 0; i < 64; i++)
+		big[i] = (struct bpf_insn)I_ST(BPF_DW, 10, -8 * (int)(i + 1), 0);
+	big[64] = (struct bpf_insn)I_LDX(BPF_DW, 1, 10, -512);
+	big[65] = (struct bpf_insn)I_ALU64_IMM(BPF_ADD, 1, 1);
+	big[66] = (struct bpf_insn)I_STX(BPF_DW, 10, 1, -512);
+	big[67] = (struct bpf_insn)I_JA(-4);
+	memset(&prog, 0, sizeof(prog));
+	prog.insns = big;
+	prog.len = 68;
+	t = now_ms();
+	err = verifier_check(&prog, NULL);
+	t = now_ms() - t;
+	printf("# pruning's worst case (1M insns walked): %.1f ms\n", t);
+	TAP_EXPECT_EQ(err, -E2BIG);
+	TAP_EXPECT(t < 20000);
+	free(big);
+
 	/* VERIFIER_MAX_INSNS straight-line instructions. */
 	big = malloc(n * sizeof(*big));
 	for (i = 0; i < n - 1; i++)
