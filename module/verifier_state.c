@@ -322,10 +322,28 @@ static void widen_scalars(const struct verifier_state *old,
 	}
 }
 
+/*
+ * Where a loop may come round again without the walk proving it ends: a
+ * may_goto, or the entry of a callback the helper runs again (the same
+ * function called as a plain function is no such place).
+ */
+static bool is_loop_entry(const struct verifier_env *env)
+{
+	const struct verifier_state *cur = env->cur;
+	const struct func_frame *frame = cur->frames[cur->curframe];
+
+	if (!env->aux[env->insn_idx].loop_entry)
+		return false;
+	if (env->prog->insns[env->insn_idx].code == (BPF_JMP | ISA_JCOND))
+		return true;
+	return frame->in_callback && env->funcs[frame->func].start == env->insn_idx;
+}
+
 int state_visit(struct verifier_env *env)
 {
 	struct verifier_state *cur = env->cur;
 	struct insn_aux *aux = &env->aux[env->insn_idx];
+	bool loop_entry = is_loop_entry(env);
 	struct stored_state *sl;
 	int err;
 
@@ -334,13 +352,13 @@ int state_visit(struct verifier_env *env)
 	for (sl = aux->stored; sl; sl = sl->next) {
 		if (!states_equal(env, &sl->st, cur))
 			continue;
-		if (!sl->st.branches || aux->loop_entry)
+		if (!sl->st.branches || loop_entry)
 			return 1;
 		if (sl->st.loop_depth == cur->loop_depth)
 			return verifier_reject(env, env->insn_idx,
 					       "infinite loop detected");
 	}
-	if (aux->loop_entry) {
+	if (loop_entry) {
 		bool full = cur->loop_depth > WIDEN_ROUNDS ||
 			    aux->nr_stored + 2 >= MAX_STORED_PER_INSN;
 
