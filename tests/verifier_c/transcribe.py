@@ -34,6 +34,7 @@ PROGRAMS = {
     "subprog": {".bss": "O_DATA"},
     "loop_ringbuf": {"events": "O_RING"},
     "arena_counters": {"arena": "O_ARENA", ".addr_space.1": "O_ARENA"},
+    "stack_array": {"events": "O_RING"},
 }
 
 
