@@ -632,6 +632,10 @@ static int find_arena(struct verifier_env *env)
 	u32 i;
 
 	env->arena_obj = U32_MAX;
+	/* Registers name their object in 16 bits. */
+	if (prog->nr_objs > U16_MAX)
+		return verifier_reject(env, 0, "%u objects, at most %u allowed",
+				       prog->nr_objs, U16_MAX);
 	for (i = 0; i < prog->nr_objs; i++) {
 		if (prog->objs[i].kind != PROG_OBJ_ARENA)
 			continue;
