@@ -9,7 +9,6 @@
  * adds the frames of the deepest chain against the kernel's 512 bytes.
  */
 #include "verifier_internal.h"
-#include <uapi/arena_kmod.h>
 
 static bool reg_ok(u8 reg)
 {
