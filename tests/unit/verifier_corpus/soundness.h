@@ -199,6 +199,23 @@ static void scalar_domain_is_sound(void)
 				 (unsigned long long)ra.var_off.mask);
 			bad++;
 		}
+		/* Loads and movsx: truncation and sign extension. */
+		{
+			static const u32 sizes[] = { 1, 2, 4 };
+			u32 size = sizes[snd_rand() % 3], bits = size * 8;
+			u64 low = x & ((1ULL << bits) - 1);
+			u64 sext = (low ^ (1ULL << (bits - 1))) - (1ULL << (bits - 1));
+
+			ra = a;
+			reg_truncate(&ra, size);
+			rb = a;
+			reg_sext(&rb, size);
+			if (!snd_holds(&ra, low) || !snd_holds(&rb, sext)) {
+				tap_fail(__FILE__, __LINE__, "size %u: %llx truncated or extended lost",
+					 size, (unsigned long long)x);
+				bad++;
+			}
+		}
 		op = jmp_ops[snd_rand() % ARRAY_SIZE(jmp_ops)];
 		holds = snd_cond(op, x, y, w32);
 		ra = a;
