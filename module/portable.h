@@ -15,6 +15,7 @@
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/overflow.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/swab.h>
@@ -24,6 +25,8 @@
 /* Verifier state and logs can be large: vmalloc when kmalloc cannot. */
 #define portable_zalloc(size)	kvzalloc((size), GFP_KERNEL_ACCOUNT)
 #define portable_free(ptr)	kvfree(ptr)
+/* Long loops (the verifier's walk) let the CPU go now and then. */
+#define portable_cond_resched()	cond_resched()
 
 /*
  * Atomics on memory programs share with other CPUs, as kernel/bpf/core.c
@@ -92,6 +95,7 @@ typedef int64_t s64;
 
 #define portable_zalloc(size)	calloc(1, (size))
 #define portable_free(ptr)	free(ptr)
+#define portable_cond_resched()	do { } while (0)
 
 #define check_add_overflow(a, b, d)	__builtin_add_overflow(a, b, d)
 #define check_sub_overflow(a, b, d)	__builtin_sub_overflow(a, b, d)

@@ -38,9 +38,16 @@ static int check_reg_write(struct verifier_env *env, u32 regno)
 int push_branch(struct verifier_env *env, u32 insn_idx,
 		struct verifier_state **branch)
 {
-	struct pending_state *p = portable_zalloc(sizeof(*p));
+	struct pending_state *p;
 	int err;
 
+	if (env->nr_pending >= MAX_PENDING) {
+		verifier_reject(env, env->insn_idx,
+				"program is too complex: more than %u branches pending",
+				MAX_PENDING);
+		return -E2BIG;
+	}
+	p = portable_zalloc(sizeof(*p));
 	if (!p)
 		return -ENOMEM;
 	p->st = state_alloc();
@@ -59,6 +66,7 @@ int push_branch(struct verifier_env *env, u32 insn_idx,
 		p->st->parent->branches++;
 	p->next = env->pending;
 	env->pending = p;
+	env->nr_pending++;
 	if (branch)
 		*branch = p->st;
 	return 0;
@@ -71,6 +79,7 @@ static bool pop_branch(struct verifier_env *env)
 	if (!p)
 		return false;
 	env->pending = p->next;
+	env->nr_pending--;
 	state_free(env->cur);
 	env->cur = p->st;
 	env->insn_idx = p->st->insn_idx;
@@ -596,6 +605,8 @@ static int do_check(struct verifier_env *env)
 					env->processed, VERIFIER_MAX_PROCESSED);
 			return -E2BIG;
 		}
+		if (!(env->processed % 4096))
+			portable_cond_resched();
 		if (env->aux[env->insn_idx].prune_point) {
 			err = state_visit(env);
 			if (err < 0)
@@ -603,7 +614,6 @@ static int do_check(struct verifier_env *env)
 			if (err)
 				goto path_done;
 		}
-		env->aux[env->insn_idx].seen = 1;
 		err = do_insn(env);
 		if (err < 0)
 			return err;
@@ -622,6 +632,10 @@ static int find_arena(struct verifier_env *env)
 	u32 i;
 
 	env->arena_obj = U32_MAX;
+	/* Registers name their object in 16 bits. */
+	if (prog->nr_objs > U16_MAX)
+		return verifier_reject(env, 0, "%u objects, at most %u allowed",
+				       prog->nr_objs, U16_MAX);
 	for (i = 0; i < prog->nr_objs; i++) {
 		if (prog->objs[i].kind != PROG_OBJ_ARENA)
 			continue;

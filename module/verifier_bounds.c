@@ -494,21 +494,18 @@ static void range_put(struct reg_state *reg, const struct bounds_range *r, bool 
 	}
 }
 
+/* The condition of the fall-through when op is the jump's. */
 static u8 negate_op(u8 op)
 {
-	switch (op) {
-	case BPF_JEQ: return BPF_JNE;
-	case BPF_JNE: return BPF_JEQ;
-	case BPF_JGT: return BPF_JLE;
-	case BPF_JLE: return BPF_JGT;
-	case BPF_JGE: return BPF_JLT;
-	case BPF_JLT: return BPF_JGE;
-	case BPF_JSGT: return BPF_JSLE;
-	case BPF_JSLE: return BPF_JSGT;
-	case BPF_JSGE: return BPF_JSLT;
-	case BPF_JSLT: return BPF_JSGE;
-	default: return op;
-	}
+	static const u8 negated[16] = {
+		[BPF_JEQ >> 4] = BPF_JNE, [BPF_JNE >> 4] = BPF_JEQ,
+		[BPF_JGT >> 4] = BPF_JLE, [BPF_JLE >> 4] = BPF_JGT,
+		[BPF_JGE >> 4] = BPF_JLT, [BPF_JLT >> 4] = BPF_JGE,
+		[BPF_JSGT >> 4] = BPF_JSLE, [BPF_JSLE >> 4] = BPF_JSGT,
+		[BPF_JSGE >> 4] = BPF_JSLT, [BPF_JSLT >> 4] = BPF_JSGE,
+	};
+
+	return negated[op >> 4];
 }
 
 /*

@@ -9,7 +9,6 @@
  * adds the frames of the deepest chain against the kernel's 512 bytes.
  */
 #include "verifier_internal.h"
-#include <uapi/arena_kmod.h>
 
 static bool reg_ok(u8 reg)
 {
@@ -370,7 +369,7 @@ static int check_jumps(struct verifier_env *env)
 			return verifier_reject(env, i, "jump to %lld in another function",
 					       (long long)t);
 		env->aux[t].prune_point = 1;
-		if (!is_uncond(insn))
+		if (!is_uncond(insn) && i + 1 < prog->len)
 			env->aux[i + 1].prune_point = 1;
 		if (BPF_OP(insn->code) == ISA_JCOND)
 			env->aux[i].loop_entry = 1;
@@ -542,7 +541,7 @@ static void insn_use_def(const struct bpf_insn *insn, u16 *use, u16 *def)
  * reads before writing.  Pruning ignores the others: their values cannot
  * make a difference.  Backward passes until nothing changes.
  */
-void verifier_compute_liveness(struct verifier_env *env)
+static void compute_liveness(struct verifier_env *env)
 {
 	struct prog_core *prog = env->prog;
 	bool changed = true;
@@ -606,7 +605,7 @@ int verifier_check_structure(struct verifier_env *env)
 	err = check_reachable(env);
 	if (err)
 		return err;
-	verifier_compute_liveness(env);
+	compute_liveness(env);
 	reset_walk(env);
 	return walk_calls(env, 0, 0, false);
 }

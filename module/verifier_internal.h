@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The verifier's own types, shared by its files: verifier.c (the walk over
- * paths), verifier_cfg.c (structure: decoding, functions, control flow),
- * verifier_bounds.c (scalar ranges), verifier_state.c (states: copies,
- * pruning), verifier_log.c (the log).
+ * paths: ALU, jumps, rewrites), verifier_cfg.c (structure: decoding,
+ * functions, control flow, liveness, call chains), verifier_bounds.c
+ * (scalar ranges), verifier_mem.c (memory accesses), verifier_call.c
+ * (helpers, kfuncs, calls, callbacks, exits), verifier_state.c (states:
+ * copies, frames, pruning, widening), verifier_log.c (the log).
  */
 #ifndef ARENA_VERIFIER_INTERNAL_H
 #define ARENA_VERIFIER_INTERNAL_H
@@ -19,6 +21,16 @@
 /* Stored states, so that memory stays bounded on any program. */
 #define MAX_STORED_PER_INSN	32
 #define MAX_STORED		16384
+/*
+ * Registers and stack slots compared while pruning, in all: past this,
+ * pruning stops (the walk stays within VERIFIER_MAX_PROCESSED anyway), so
+ * that no program makes the comparisons take seconds.
+ */
+#define MAX_COMPARE_STEPS	(1U << 26)
+/* may_goto / callback rounds whose scalars widen by joining, not to unknown. */
+#define WIDEN_ROUNDS		24
+/* Branches queued at once (the kernel's BPF_COMPLEXITY_LIMIT_JMP_SEQ). */
+#define MAX_PENDING		8192
 
 enum reg_type {
 	NOT_INIT = 0,
@@ -108,7 +120,6 @@ struct pending_state {
 /* Per instruction facts gathered by the structural pass and the walk. */
 struct insn_aux {
 	u8 prune_point:1;
-	u8 seen:1;
 	u8 loop_entry:1;	/* may_goto and callback entries: widen */
 	u8 imm64_tail:1;	/* second half of an ld_imm64 */
 	u8 reachable:1;
@@ -140,9 +151,11 @@ struct verifier_env {
 	u32 arena_obj;		/* index of the arena, or U32_MAX */
 	struct verifier_state *cur;
 	struct pending_state *pending;
+	u32 nr_pending;
 	u32 insn_idx;
 	u32 processed;
 	u32 nr_stored;
+	u32 compare_steps;
 	u32 next_id;
 	u32 (*idmap)[2];	/* id pairs while comparing two states */
 	u32 nr_idmap;
@@ -159,7 +172,6 @@ void verifier_log_state(struct verifier_env *env, u32 insn);
 /* verifier_cfg.c */
 int verifier_check_structure(struct verifier_env *env);
 int verifier_check_stack_chain(struct verifier_env *env);
-void verifier_compute_liveness(struct verifier_env *env);
 u32 verifier_func_of(const struct verifier_env *env, u32 start);
 
 /* verifier_bounds.c */
@@ -170,7 +182,6 @@ void reg_mark_srange(struct reg_state *reg, s64 smin, s64 smax);
 void reg_bounds_sync(struct reg_state *reg);
 bool reg_bounds_empty(const struct reg_state *reg);
 bool reg_is_const(const struct reg_state *reg);
-void reg_zext32(struct reg_state *reg);
 void reg_truncate(struct reg_state *reg, u32 size);
 void reg_sext(struct reg_state *reg, u32 size);
 /* dst = dst op src on scalars; alu32: 32-bit operation. */

@@ -15,6 +15,10 @@ void log_vappend(struct verifier_log *log, const char *fmt, va_list ap)
 
 	if (!log || !log->level || !log->size || !log->buf || log->truncated)
 		return;
+	if (log->len >= log->size) {
+		log->truncated = true;
+		return;
+	}
 	avail = log->size - 1 - log->len;
 	n = vsnprintf(log->buf + log->len, avail + 1, fmt, ap);
 	if (n < 0)
@@ -79,17 +83,6 @@ static void log_var_part(struct verifier_log *log, const struct reg_state *reg)
 
 static void log_reg(struct verifier_log *log, const struct reg_state *reg)
 {
-	static const char * const names[] = {
-		[PTR_TO_CTX] = "ctx",
-		[CONST_PTR_TO_OBJ] = "obj",
-		[PTR_TO_VALUE] = "value",
-		[PTR_TO_VALUE_OR_NULL] = "value_or_null",
-		[PTR_TO_RECORD] = "record",
-		[PTR_TO_RECORD_OR_NULL] = "record_or_null",
-		[PTR_TO_ARENA] = "arena",
-		[PTR_TO_FUNC] = "func",
-	};
-
 	switch (reg->type) {
 	case SCALAR:
 		if (tnum_is_const(reg->var_off)) {
@@ -117,7 +110,7 @@ static void log_reg(struct verifier_log *log, const struct reg_state *reg)
 		log_append(log, "func(%u)", reg->func);
 		return;
 	default:
-		log_append(log, "%s(", names[reg->type]);
+		log_append(log, "%s(", reg_type_name(reg));
 		if (reg->type != PTR_TO_CTX)
 			log_append(log, "obj=%u,", reg->obj);
 		log_append(log, "off=%d", reg->off);

@@ -55,90 +55,119 @@ static u32 byte_of(s64 off)
 	return (u32)(off + 8 * ((s64)slot_of(off) + 1));
 }
 
-static bool stack_var_ok(struct verifier_env *env, u32 regno,
-			 const struct reg_state *reg)
+/*
+ * The bytes [lo, hi) of a frame an access may touch: one place for a
+ * constant offset, a span for a variable one.
+ */
+struct stack_span {
+	struct func_frame *frame;
+	s64 lo, hi;
+	bool var;
+};
+
+static int stack_span(struct verifier_env *env, const struct reg_state *reg,
+		      u32 regno, s64 insn_off, u64 size, struct stack_span *sp)
 {
-	if (tnum_is_const(reg->var_off))
-		return true;
-	verifier_reject(env, env->insn_idx,
-			"R%u variable-offset stack access is not supported", regno);
-	return false;
-}
+	struct func_info *fi;
 
-/* The access [off, off + size) of a frame, checked and recorded. */
-static int stack_range(struct verifier_env *env, const struct reg_state *reg,
-		       u32 regno, s64 insn_off, u64 size, s64 *start)
-{
-	s64 off;
-	struct func_frame *frame = env->cur->frames[reg->frameno];
-	struct func_info *fi = &env->funcs[frame->func];
-
-	if (!stack_var_ok(env, regno, reg))
-		return -EINVAL;
-	off = (s64)reg->off + (s64)reg->var_off.value + insn_off;
-	if (size > ISA_MAX_STACK || off < -ISA_MAX_STACK || off >= 0 ||
-	    off + (s64)size > 0)
-		return verifier_reject(env, env->insn_idx,
-				       "R%u invalid stack access off=%lld size=%llu",
-				       regno, (long long)off, (unsigned long long)size);
-	if ((u32)-off > fi->stack_depth)
-		fi->stack_depth = (u32)-off;
-	*start = off;
-	return state_grow_stack(frame, slot_of(off) + 1);
-}
-
-static int stack_read(struct verifier_env *env, const struct reg_state *ptr,
-		      u32 regno, s64 insn_off, u32 size, struct reg_state *out)
-{
-	struct func_frame *frame = env->cur->frames[ptr->frameno];
-	struct stack_slot *slot;
-	s64 off, o;
-	int err;
-
-	err = stack_range(env, ptr, regno, insn_off, size, &off);
-	if (err)
-		return err;
-	slot = &frame->stack[slot_of(off)];
-	if (size == 8 && !byte_of(off) && slot->bytes[0] == STACK_SPILL) {
-		*out = slot->spilled;
-		return 0;
+	sp->frame = env->cur->frames[reg->frameno];
+	fi = &env->funcs[sp->frame->func];
+	sp->var = !tnum_is_const(reg->var_off);
+	if (sp->var) {
+		sp->lo = (s64)reg->off + reg->smin + insn_off;
+		sp->hi = (s64)reg->off + reg->smax + insn_off + (s64)size;
+	} else {
+		sp->lo = (s64)reg->off + (s64)reg->var_off.value + insn_off;
+		sp->hi = sp->lo + (s64)size;
 	}
-	for (o = off; o < off + size; o++) {
-		slot = &frame->stack[slot_of(o)];
-		if (slot->bytes[byte_of(o)] == STACK_INVALID)
+	if (size > ISA_MAX_STACK || sp->lo < -ISA_MAX_STACK || sp->hi > 0 ||
+	    sp->lo >= sp->hi)
+		return verifier_reject(env, env->insn_idx,
+				       "R%u invalid %sstack access off=%lld size=%llu",
+				       regno, sp->var ? "variable-offset " : "",
+				       (long long)sp->lo, (unsigned long long)size);
+	if ((u32)-sp->lo > fi->stack_depth)
+		fi->stack_depth = (u32)-sp->lo;
+	return state_grow_stack(sp->frame, slot_of(sp->lo) + 1);
+}
+
+/* Every byte of the span written, and none part of a spilled pointer. */
+static int stack_check_readable(struct verifier_env *env, u32 regno,
+				const struct stack_span *sp)
+{
+	s64 o;
+
+	for (o = sp->lo; o < sp->hi; o++) {
+		const struct stack_slot *slot = &sp->frame->stack[slot_of(o)];
+		u8 b = slot->bytes[byte_of(o)];
+
+		if (b == STACK_INVALID)
 			return verifier_reject(env, env->insn_idx,
-					       "R%u invalid read from stack off=%lld size=%u (uninitialised)",
-					       regno, (long long)off, size);
-		if (slot->bytes[byte_of(o)] == STACK_SPILL &&
-		    slot->spilled.type != SCALAR)
+					       "R%u invalid read from stack off=%lld size=%lld (uninitialised)",
+					       regno, (long long)sp->lo,
+					       (long long)(sp->hi - sp->lo));
+		if (b == STACK_SPILL && slot->spilled.type != SCALAR)
 			return verifier_reject(env, env->insn_idx,
 					       "R%u partial read of a spilled %s at off=%lld",
 					       regno, reg_type_name(&slot->spilled),
 					       (long long)(o - byte_of(o)));
 	}
+	return 0;
+}
+
+static int stack_read(struct verifier_env *env, const struct reg_state *ptr,
+		      u32 regno, s64 insn_off, u32 size, struct reg_state *out)
+{
+	struct stack_span sp;
+	struct stack_slot *slot;
+	int err;
+
+	err = stack_span(env, ptr, regno, insn_off, size, &sp);
+	if (err)
+		return err;
+	slot = &sp.frame->stack[slot_of(sp.lo)];
+	if (!sp.var && size == 8 && !byte_of(sp.lo) && slot->bytes[0] == STACK_SPILL) {
+		*out = slot->spilled;
+		return 0;
+	}
+	/* Part of a spilled constant (a zeroed struct, say): its bytes. */
+	if (!sp.var && slot->bytes[0] == STACK_SPILL && reg_is_const(&slot->spilled) &&
+	    byte_of(sp.lo) + size <= 8) {
+		reg_mark_const(out, slot->spilled.var_off.value >> (8 * byte_of(sp.lo)));
+		reg_truncate(out, size);
+		return 0;
+	}
+	err = stack_check_readable(env, regno, &sp);
+	if (err)
+		return err;
 	reg_mark_unknown(out);
 	return 0;
 }
 
+/*
+ * A write at a variable offset may land anywhere in its span: bytes
+ * already written become unknown bits, never-written ones stay so (the
+ * write may have missed them), and no spilled pointer may be in reach.
+ */
 static int stack_write(struct verifier_env *env, const struct reg_state *ptr,
 		       u32 regno, s64 insn_off, u32 size,
 		       const struct reg_state *value)
 {
-	struct func_frame *frame = env->cur->frames[ptr->frameno];
+	struct stack_span sp;
 	struct stack_slot *slot;
-	s64 off, o;
+	s64 o;
 	u32 b;
 	int err;
 
-	err = stack_range(env, ptr, regno, insn_off, size, &off);
+	err = stack_span(env, ptr, regno, insn_off, size, &sp);
 	if (err)
 		return err;
 	if (value && value->type == PTR_TO_STACK && value->frameno > ptr->frameno)
 		return verifier_reject(env, env->insn_idx,
 				       "pointer to the stack of frame %u stored into frame %u",
 				       value->frameno, ptr->frameno);
-	slot = &frame->stack[slot_of(off)];
-	if (value && size == 8 && !byte_of(off)) {
+	slot = &sp.frame->stack[slot_of(sp.lo)];
+	if (!sp.var && value && size == 8 && !byte_of(sp.lo)) {
 		memset(slot->bytes, STACK_SPILL, sizeof(slot->bytes));
 		slot->spilled = *value;
 		return 0;
@@ -146,9 +175,9 @@ static int stack_write(struct verifier_env *env, const struct reg_state *ptr,
 	if (value && reg_is_kernel_pointer(value))
 		return verifier_reject(env, env->insn_idx,
 				       "partial or misaligned spill of a %s pointer at off=%lld",
-				       reg_type_name(value), (long long)off);
-	for (o = off; o < off + size; o++) {
-		slot = &frame->stack[slot_of(o)];
+				       reg_type_name(value), (long long)sp.lo);
+	for (o = sp.lo; o < sp.hi; o++) {
+		slot = &sp.frame->stack[slot_of(o)];
 		if (slot->bytes[byte_of(o)] == STACK_SPILL) {
 			if (reg_is_kernel_pointer(&slot->spilled))
 				return verifier_reject(env, env->insn_idx,
@@ -158,7 +187,8 @@ static int stack_write(struct verifier_env *env, const struct reg_state *ptr,
 			for (b = 0; b < 8; b++)
 				slot->bytes[b] = STACK_MISC;
 		}
-		slot->bytes[byte_of(o)] = STACK_MISC;
+		if (!sp.var || slot->bytes[byte_of(o)] != STACK_INVALID)
+			slot->bytes[byte_of(o)] = STACK_MISC;
 	}
 	return 0;
 }
@@ -289,8 +319,7 @@ int check_mem_access(struct verifier_env *env, u32 regno, s16 insn_off,
 int check_mem_readable(struct verifier_env *env, u32 regno, u64 size)
 {
 	struct reg_state *reg = &env->cur->frames[env->cur->curframe]->regs[regno];
-	struct func_frame *frame;
-	s64 off, o;
+	struct stack_span sp;
 	int err;
 
 	if (size > MAX_PTR_OFF)
@@ -301,26 +330,10 @@ int check_mem_readable(struct verifier_env *env, u32 regno, u64 size)
 	case PTR_TO_STACK:
 		if (!size)
 			return 0;
-		err = stack_range(env, reg, regno, 0, size, &off);
+		err = stack_span(env, reg, regno, 0, size, &sp);
 		if (err)
 			return err;
-		frame = env->cur->frames[reg->frameno];
-		for (o = off; o < off + (s64)size; o++) {
-			const struct stack_slot *slot = &frame->stack[slot_of(o)];
-			u8 b = slot->bytes[byte_of(o)];
-
-			if (b == STACK_INVALID)
-				return verifier_reject(env, env->insn_idx,
-						       "R%u invalid read from stack off=%lld size=%llu (uninitialised at %lld)",
-						       regno, (long long)off,
-						       (unsigned long long)size, (long long)o);
-			if (b == STACK_SPILL && slot->spilled.type != SCALAR)
-				return verifier_reject(env, env->insn_idx,
-						       "R%u memory holds a spilled %s at off=%lld",
-						       regno, reg_type_name(&slot->spilled),
-						       (long long)(o - byte_of(o)));
-		}
-		return 0;
+		return stack_check_readable(env, regno, &sp);
 	case PTR_TO_VALUE:
 	case PTR_TO_RECORD:
 		return check_region(env, reg, regno, 0, size, region_size(env, reg));

@@ -246,6 +246,10 @@ static bool states_equal(struct verifier_env *env,
 
 		if (of->callsite != cf->callsite || of->func != cf->func)
 			return false;
+		/* A callback's next iteration gets cb_arg again. */
+		if (of->in_callback && !regsafe(env, &of->cb_arg, &cf->cb_arg))
+			return false;
+		env->compare_steps += MAX_REG + of->nr_slots;
 		live = live_regs(env, cur, i);
 		for (r = 0; r < MAX_REG; r++)
 			if ((live & (1U << r)) &&
@@ -262,15 +266,41 @@ static bool scalars_exact(const struct reg_state *a, const struct reg_state *b)
 	return range_within(a, b) && range_within(b, a);
 }
 
-static void widen_reg(const struct reg_state *old, struct reg_state *cur)
+/* The smallest description holding both a's and b's values. */
+static void scalar_join(struct reg_state *a, const struct reg_state *b)
 {
-	if (old->type == SCALAR && cur->type == SCALAR && !scalars_exact(old, cur))
-		reg_mark_unknown(cur);
+	u64 mask = a->var_off.mask | b->var_off.mask | (a->var_off.value ^ b->var_off.value);
+
+	a->var_off = TNUM(a->var_off.value & ~mask, mask);
+	a->umin = a->umin < b->umin ? a->umin : b->umin;
+	a->umax = a->umax > b->umax ? a->umax : b->umax;
+	a->smin = a->smin < b->smin ? a->smin : b->smin;
+	a->smax = a->smax > b->smax ? a->smax : b->smax;
+	a->u32_min = a->u32_min < b->u32_min ? a->u32_min : b->u32_min;
+	a->u32_max = a->u32_max > b->u32_max ? a->u32_max : b->u32_max;
+	a->s32_min = a->s32_min < b->s32_min ? a->s32_min : b->s32_min;
+	a->s32_max = a->s32_max > b->s32_max ? a->s32_max : b->s32_max;
+	reg_bounds_sync(a);
 }
 
-/* Scalars that changed since the earlier iteration become unknown. */
+static void widen_reg(const struct reg_state *old, struct reg_state *cur, bool full)
+{
+	if (old->type != SCALAR || cur->type != SCALAR || scalars_exact(old, cur))
+		return;
+	if (full)
+		reg_mark_unknown(cur);
+	else
+		scalar_join(cur, old);
+}
+
+/*
+ * Scalars that changed since an earlier iteration grow to hold both
+ * values, so that a loop with a bound checked before its may_goto keeps
+ * that bound; after a few rounds, or when few stored states are left,
+ * they become unknown, so that the next iteration is covered for sure.
+ */
 static void widen_scalars(const struct verifier_state *old,
-			  struct verifier_state *cur)
+			  struct verifier_state *cur, bool full)
 {
 	u32 i, r;
 
@@ -283,34 +313,59 @@ static void widen_scalars(const struct verifier_state *old,
 		if (of->callsite != cf->callsite)
 			return;
 		for (r = 0; r < MAX_REG; r++)
-			widen_reg(&of->regs[r], &cf->regs[r]);
+			widen_reg(&of->regs[r], &cf->regs[r], full);
 		for (r = 0; r < of->nr_slots && r < cf->nr_slots; r++)
 			if (of->stack[r].bytes[0] == STACK_SPILL &&
 			    cf->stack[r].bytes[0] == STACK_SPILL)
-				widen_reg(&of->stack[r].spilled, &cf->stack[r].spilled);
+				widen_reg(&of->stack[r].spilled, &cf->stack[r].spilled,
+					  full);
 	}
+}
+
+/*
+ * Where a loop may come round again without the walk proving it ends: a
+ * may_goto, or the entry of a callback the helper runs again (the same
+ * function called as a plain function is no such place).
+ */
+static bool is_loop_entry(const struct verifier_env *env)
+{
+	const struct verifier_state *cur = env->cur;
+	const struct func_frame *frame = cur->frames[cur->curframe];
+
+	if (!env->aux[env->insn_idx].loop_entry)
+		return false;
+	if (env->prog->insns[env->insn_idx].code == (BPF_JMP | ISA_JCOND))
+		return true;
+	return frame->in_callback && env->funcs[frame->func].start == env->insn_idx;
 }
 
 int state_visit(struct verifier_env *env)
 {
 	struct verifier_state *cur = env->cur;
 	struct insn_aux *aux = &env->aux[env->insn_idx];
+	bool loop_entry = is_loop_entry(env);
 	struct stored_state *sl;
 	int err;
 
+	if (env->compare_steps > MAX_COMPARE_STEPS)
+		return 0;
 	for (sl = aux->stored; sl; sl = sl->next) {
 		if (!states_equal(env, &sl->st, cur))
 			continue;
-		if (!sl->st.branches || aux->loop_entry)
+		if (!sl->st.branches || loop_entry)
 			return 1;
 		if (sl->st.loop_depth == cur->loop_depth)
 			return verifier_reject(env, env->insn_idx,
 					       "infinite loop detected");
 	}
-	if (aux->loop_entry)
+	if (loop_entry) {
+		bool full = cur->loop_depth > WIDEN_ROUNDS ||
+			    aux->nr_stored + 2 >= MAX_STORED_PER_INSN;
+
 		for (sl = aux->stored; sl; sl = sl->next)
 			if (sl->st.branches)
-				widen_scalars(&sl->st, cur);
+				widen_scalars(&sl->st, cur, full);
+	}
 	if (aux->nr_stored >= MAX_STORED_PER_INSN || env->nr_stored >= MAX_STORED)
 		return 0;
 	sl = portable_zalloc(sizeof(*sl));

@@ -168,6 +168,7 @@ static void run_case(const struct vcase *c)
 	free(prog.insns);
 }
 
+#include "verifier_corpus/soundness.h"
 #include "verifier_corpus/properties.h"
 
 int main(void)

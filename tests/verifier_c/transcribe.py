@@ -32,6 +32,9 @@ PROGRAMS = {
     "loop_callback_bad": {},
     "can_loop_sum": {".bss": "O_DATA"},
     "subprog": {".bss": "O_DATA"},
+    "loop_ringbuf": {"events": "O_RING"},
+    "arena_counters": {"arena": "O_ARENA", ".addr_space.1": "O_ARENA"},
+    "stack_array": {"events": "O_RING"},
 }
 
 

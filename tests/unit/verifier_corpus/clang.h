@@ -25,6 +25,11 @@ static const struct vcase clang_cases[] = {
 	REJECT("clang/can-loop-sum-small-ctx", STD, 2, "invalid ctx access off=0 size=4, ctx_size=2",
 	       CLANG_CAN_LOOP_SUM),
 	PASS("clang/subprog", STD, 16, CLANG_SUBPROG),
+	PASS("clang/loop-ringbuf", STD, 0, CLANG_LOOP_RINGBUF),
+	PASS("clang/stack-array", STD, 4, CLANG_STACK_ARRAY),
+	PASS("clang/arena-counters", STD, 4, CLANG_ARENA_COUNTERS),
+	REJECT("clang/arena-counters-two-arenas", TWO_ARENAS, 4,
+	       "0: the program refers to more than one arena", CLANG_ARENA_COUNTERS),
 	REJECT("clang/subprog-small-ctx", STD, 12, "invalid ctx access off=12 size=4, ctx_size=12",
 	       CLANG_SUBPROG),
 };

@@ -63,6 +63,17 @@ static const struct vcase loop_cases[] = {
 	       I_MOV64_REG(2, 1), I_ALU64_IMM(BPF_AND, 2, 64), I_MOV64_REG(3, 6),
 	       I_ALU64_REG(BPF_ADD, 3, 2), I_ST(BPF_DW, 3, 0, 1), I_ALU64_IMM(BPF_ADD, 1, 1),
 	       I_JA(-8), RET0),
+	/* for (i = 0; i < 8 && can_loop; i++) v[i] = 1: the bound survives widening. */
+	PASS("loop/may-goto-after-bound-check", STD, 0, I_LD_OBJ_VALUE(6, O_DATA, 0),
+	     I_MOV64_IMM(1, 0), I_JMP_IMM(BPF_JGE, 1, 8, 8), I_MAY_GOTO(7), I_MOV64_REG(2, 1),
+	     I_ALU64_IMM(BPF_LSH, 2, 3), I_MOV64_REG(3, 6), I_ALU64_REG(BPF_ADD, 3, 2),
+	     I_ST(BPF_DW, 3, 0, 1), I_ALU64_IMM(BPF_ADD, 1, 1), I_JA(-9), RET0),
+	/* A bound past the join rounds: unknown after widening, so rejected. */
+	REJECT("loop/may-goto-long-bound-widened", STD, 0,
+	       "7: pointer arithmetic with an unbounded value",
+	       I_LD_OBJ_VALUE(6, O_DATA, 0), I_MOV64_IMM(1, 0), I_JMP_IMM(BPF_JGE, 1, 64, 7),
+	       I_MAY_GOTO(6), I_MOV64_REG(2, 1), I_MOV64_REG(3, 6), I_ALU64_REG(BPF_ADD, 3, 2),
+	       I_ST(BPF_B, 3, 0, 1), I_ALU64_IMM(BPF_ADD, 1, 1), I_JA(-8), RET0),
 	PASS("prune/diamonds-32", NONE, 8, DIAMONDS16, DIAMONDS16, RET0),
 	PASS("prune/same-value-both-arms", NONE, 8, I_LDX(BPF_DW, 6, 1, 0),
 	     I_JMP_IMM(BPF_JEQ, 6, 0, 2), I_MOV64_IMM(0, 1), I_JA(1), I_MOV64_IMM(0, 1),

@@ -4,6 +4,11 @@
  * (bounds, read-only arrays), pointer leaks, atomics.
  */
 
+/* 4 insns: r2 = fp - (0 or 8), a stack pointer with a variable offset. */
+#define VAR_FP								\
+	I_LDX(BPF_DW, 3, 1, 0), I_ALU64_IMM(BPF_AND, 3, 8), I_MOV64_REG(2, 10),	\
+	I_ALU64_REG(BPF_SUB, 2, 3)
+
 static const struct vcase memory_cases[] = {
 	/* Stack. */
 	PASS("stack/write-read", NONE, 0, I_ST(BPF_DW, 10, -8, 1), I_LDX(BPF_DW, 0, 10, -8),
@@ -33,9 +38,42 @@ static const struct vcase memory_cases[] = {
 	     I_LDX(BPF_W, 0, 10, -8), I_EXIT()),
 	PASS("stack/via-pointer-copy", NONE, 0, I_MOV64_REG(1, 10), I_ALU64_IMM(BPF_ADD, 1, -16),
 	     I_ST(BPF_DW, 1, 8, 3), I_LDX(BPF_DW, 0, 10, -8), I_EXIT()),
-	REJECT("stack/variable-offset", NONE, 8, "4: R2 variable-offset stack access",
-	       I_LDX(BPF_DW, 3, 1, 0), I_ALU64_IMM(BPF_AND, 3, 8), I_MOV64_REG(2, 10),
+	/* Variable offsets: [r2 - 8] is fp-16 or fp-8. */
+	REJECT("stack/var-offset-write-then-read-uninit", NONE, 8,
+	       "5: R10 invalid read from stack off=-8 size=8 (uninitialised)",
+	       VAR_FP, I_ST(BPF_DW, 2, -8, 0), I_LDX(BPF_DW, 0, 10, -8), I_EXIT()),
+	PASS("stack/var-offset-read-initialised", NONE, 8, VAR_FP, I_ST(BPF_DW, 10, -8, 1),
+	     I_ST(BPF_DW, 10, -16, 2), I_LDX(BPF_DW, 0, 2, -8), I_EXIT()),
+	REJECT("stack/var-offset-read-partly-uninit", NONE, 8,
+	       "5: R2 invalid read from stack off=-16 size=16 (uninitialised)",
+	       VAR_FP, I_ST(BPF_DW, 10, -8, 1), I_LDX(BPF_DW, 0, 2, -8), I_EXIT()),
+	REJECT("stack/var-offset-write-over-spilled-pointer", NONE, 8,
+	       "6: partial overwrite of a spilled ctx pointer at off=-16",
+	       VAR_FP, I_STX(BPF_DW, 10, 1, -16), I_ST(BPF_DW, 10, -8, 0), I_ST(BPF_B, 2, -1, 1),
+	       RET0),
+	REJECT("stack/var-offset-spill-pointer", NONE, 8,
+	       "6: partial or misaligned spill of a ctx pointer at off=-16",
+	       VAR_FP, I_ST(BPF_DW, 10, -8, 0), I_ST(BPF_DW, 10, -16, 0), I_STX(BPF_DW, 2, 1, -8),
+	       RET0),
+	REJECT("stack/var-offset-out-of-range", NONE, 8,
+	       "4: R2 invalid variable-offset stack access off=-1031 size=8",
+	       I_LDX(BPF_DW, 3, 1, 0), I_ALU64_IMM(BPF_AND, 3, 1023), I_MOV64_REG(2, 10),
 	       I_ALU64_REG(BPF_SUB, 2, 3), I_ST(BPF_DW, 2, -8, 0), RET0),
+	PASS("stack/var-offset-write-forgets-constants", STD, 8, VAR_FP,
+	     I_ST(BPF_DW, 10, -8, 5), I_ST(BPF_DW, 10, -16, 6), I_ST(BPF_W, 2, -4, 7),
+	     I_LDX(BPF_DW, 0, 10, -16), I_EXIT()),
+	REJECT("stack/var-offset-write-forgets-constants-bounds", STD, 8,
+	       "15: pointer arithmetic with an unbounded value",
+	       VAR_FP, I_ST(BPF_DW, 10, -8, 5), I_ST(BPF_DW, 10, -16, 6), I_ST(BPF_W, 2, -4, 7),
+	       LOOKUP(O_ARRAY), I_JMP_IMM(BPF_JEQ, 0, 0, 3), I_LDX(BPF_DW, 6, 10, -16),
+	       I_ALU64_REG(BPF_ADD, 0, 6), I_LDX(BPF_B, 1, 0, 0), RET0),
+	PASS("stack/var-offset-helper-read", STD, 8, VAR_FP, I_ST(BPF_DW, 10, -8, 0),
+	     I_ST(BPF_DW, 10, -16, 0), I_LD_OBJ(1, O_RING), I_ALU64_IMM(BPF_ADD, 2, -8),
+	     I_MOV64_IMM(3, 8), I_MOV64_IMM(4, 0), I_CALL(H_RINGBUF_OUTPUT), I_EXIT()),
+	REJECT("stack/var-offset-helper-read-uninit", STD, 8,
+	       "10: R2 invalid read from stack off=-16 size=16 (uninitialised)",
+	       VAR_FP, I_ST(BPF_DW, 10, -8, 0), I_LD_OBJ(1, O_RING), I_ALU64_IMM(BPF_ADD, 2, -8),
+	       I_MOV64_IMM(3, 8), I_MOV64_IMM(4, 0), I_CALL(H_RINGBUF_OUTPUT), I_EXIT()),
 	PASS("stack/spill-fill-ctx", NONE, 8, I_STX(BPF_DW, 10, 1, -8), I_LDX(BPF_DW, 2, 10, -8),
 	     I_LDX(BPF_W, 0, 2, 4), I_EXIT()),
 	PASS("stack/spill-fill-keeps-bounds", STD, 8, I_LDX(BPF_DW, 6, 1, 0),
@@ -57,6 +95,17 @@ static const struct vcase memory_cases[] = {
 	     I_ST(BPF_DW, 10, -8, 0), I_LDX(BPF_DW, 0, 10, -8), I_EXIT()),
 	PASS("stack/spilled-scalar-partial-overwrite", NONE, 0, I_ST(BPF_DW, 10, -8, 0),
 	     I_ST(BPF_W, 10, -4, 1), I_LDX(BPF_DW, 0, 10, -8), I_EXIT()),
+	/* Bytes of a spilled constant read back as constants (little endian). */
+	PASS("stack/part-of-spilled-constant", STD, 0, I_LD_IMM64(1, 0x0a00000000000003ULL),
+	     I_STX(BPF_DW, 10, 1, -16), LOOKUP(O_ARRAY), I_JMP_IMM(BPF_JEQ, 0, 0, 6),
+	     I_LDX(BPF_B, 6, 10, -9), I_ALU64_REG(BPF_ADD, 0, 6), I_LDX(BPF_W, 6, 10, -16),
+	     I_ALU64_REG(BPF_ADD, 0, 6), I_LDX(BPF_B, 1, 0, 0), RET0),
+	REJECT("stack/part-of-spilled-constant-too-big", STD, 0,
+	       "14: R0 invalid access to array value: off=16..16",
+	       I_LD_IMM64(1, 0x0d00000000000003ULL),
+	       I_STX(BPF_DW, 10, 1, -16), LOOKUP(O_ARRAY), I_JMP_IMM(BPF_JEQ, 0, 0, 6),
+	       I_LDX(BPF_B, 6, 10, -9), I_ALU64_REG(BPF_ADD, 0, 6), I_LDX(BPF_W, 6, 10, -16),
+	       I_ALU64_REG(BPF_ADD, 0, 6), I_LDX(BPF_B, 1, 0, 0), RET0),
 	REJECT("stack/fill-pointer-returned", NONE, 8, "2: R0 must be a scalar at exit, is ctx",
 	       I_STX(BPF_DW, 10, 1, -8), I_LDX(BPF_DW, 0, 10, -8), I_EXIT()),
 	/* seed 000: the access size of a helper's stack argument, in 64 bits. */

@@ -218,6 +218,74 @@ static void length_limits(void)
 	TAP_EXPECT(strstr(log_buf, "program of 1048577 instructions"));
 }
 
+/* Each jump leaves a branch pending until the path ends: at most 8192. */
+static void pending_limit(void)
+{
+	struct verifier_log log = { .buf = log_buf, .size = sizeof(log_buf), .level = 1 };
+	unsigned int n = 2 * 9000 + 2, i;
+	struct bpf_insn *insns = calloc(n, sizeof(*insns));
+	struct prog_core prog = { .insns = insns, .len = n, .ctx_size = 8 };
+
+	for (i = 0; i < n - 2; i += 2) {
+		insns[i] = (struct bpf_insn)I_LDX(BPF_DW, 6, 1, 0);
+		insns[i + 1] = (struct bpf_insn)I_JMP_IMM(BPF_JEQ, 6, 0, 0);
+	}
+	insns[n - 2] = (struct bpf_insn)I_MOV64_IMM(0, 0);
+	insns[n - 1] = (struct bpf_insn)I_EXIT();
+	TAP_EXPECT_EQ(verifier_check(&prog, &log), -E2BIG);
+	TAP_EXPECT(strstr(log_buf, "16385: program is too complex: more than 8192 branches pending"));
+	free(insns);
+}
+
+/*
+ * Corpus programs with a few fields changed at random (fixed seed): every
+ * result is a verdict with a well-formed log, never a crash (ASan/UBSan
+ * watch the walk).
+ */
+static void mutated_corpus(void)
+{
+	struct verifier_log log = { .buf = log_buf, .size = sizeof(log_buf), .level = 2 };
+	const struct vcase *c;
+	struct prog_core prog;
+	unsigned int i, k, which;
+	int err;
+
+	snd_state = 0x2545f4914f6cdd1dULL;
+	for (i = 0; i < 4000; i++) {
+		do {
+			which = snd_rand() % ARRAY_SIZE(corpora);
+			c = &corpora[which][snd_rand() % corpus_sizes[which]];
+		} while (c->expect == -E2BIG);
+		prog_init(&prog, c);
+		for (k = 0; k < 1 + snd_rand() % 3; k++) {
+			struct bpf_insn *insn = &prog.insns[snd_rand() % prog.len];
+			u64 r = snd_rand();
+
+			switch (r % 5) {
+			case 0: insn->code = (u8)(r >> 8); break;
+			case 1: insn->dst_reg = (r >> 8) % 12; break;
+			case 2: insn->src_reg = (r >> 8) % 12; break;
+			case 3: insn->off = (s16)((r >> 8) % 64) - 32; break;
+			default: insn->imm = (r >> 8) & 1 ? (s32)((r >> 16) % 64) - 32 : (s32)(r >> 16);
+			}
+		}
+		log.len = 0;
+		log.truncated = false;
+		log_buf[0] = 0;
+		err = verifier_check(&prog, &log);
+		if (err && err != -EINVAL && err != -E2BIG) {
+			tap_fail(__FILE__, __LINE__, "%s mutated: %d", c->name, err);
+			break;
+		}
+		if (err && !(log_buf[0] >= '0' && log_buf[0] <= '9')) {
+			tap_fail(__FILE__, __LINE__, "%s mutated: log \"%s\"", c->name, log_buf);
+			break;
+		}
+		verifier_release(&prog);
+		free(prog.insns);
+	}
+}
+
 static double now_ms(void)
 {
 	struct timespec ts;
@@ -265,6 +333,28 @@ static void timing(void)
 	TAP_EXPECT_EQ(err, longest->expect);
 	prog_done(&prog);
 
+	/*
+	 * The worst for pruning: a full stack whose deepest slot changes each
+	 * round, so that every comparison reads everything before it fails.
+	 */
+	big = calloc(80, sizeof(*big));
+	for (i = 0; i < 64; i++)
+		big[i] = (struct bpf_insn)I_ST(BPF_DW, 10, -8 * (int)(i + 1), 0);
+	big[64] = (struct bpf_insn)I_LDX(BPF_DW, 1, 10, -512);
+	big[65] = (struct bpf_insn)I_ALU64_IMM(BPF_ADD, 1, 1);
+	big[66] = (struct bpf_insn)I_STX(BPF_DW, 10, 1, -512);
+	big[67] = (struct bpf_insn)I_JA(-4);
+	memset(&prog, 0, sizeof(prog));
+	prog.insns = big;
+	prog.len = 68;
+	t = now_ms();
+	err = verifier_check(&prog, NULL);
+	t = now_ms() - t;
+	printf("# pruning's worst case (1M insns walked): %.1f ms\n", t);
+	TAP_EXPECT_EQ(err, -E2BIG);
+	TAP_EXPECT(t < 20000);
+	free(big);
+
 	/* VERIFIER_MAX_INSNS straight-line instructions. */
 	big = malloc(n * sizeof(*big));
 	for (i = 0; i < n - 1; i++)
@@ -293,5 +383,8 @@ static const struct tap_test property_tests[] = {
 	{ "verifier", "log-level0-and-size0", log_level0_and_size0 },
 	{ "verifier", "log-truncated", log_truncated },
 	{ "verifier", "length-limits", length_limits },
+	{ "verifier", "pending-limit", pending_limit },
+	{ "verifier", "scalar-domain-is-sound", scalar_domain_is_sound },
+	{ "verifier", "mutated-corpus", mutated_corpus },
 	{ "verifier", "timing", timing },
 };

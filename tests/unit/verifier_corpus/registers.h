@@ -55,6 +55,28 @@ static const struct vcase register_cases[] = {
 	REJECT("regs/return-stack-pointer", NONE, 0, "1: R0 must be a scalar at exit, is fp",
 	       I_MOV64_REG(0, 10), I_EXIT()),
 
+	/* Constant operands the kernel refuses (its check_alu_op rules). */
+	REJECT("regs/div-by-imm-zero", NONE, 0, "1: division by zero",
+	       I_MOV64_IMM(0, 1), I_ALU64_IMM(BPF_DIV, 0, 0), I_EXIT()),
+	REJECT("regs/mod32-by-imm-zero", NONE, 0, "1: division by zero",
+	       I_MOV64_IMM(0, 1), I_ALU32_IMM(BPF_MOD, 0, 0), I_EXIT()),
+	REJECT("regs/sdiv-by-imm-zero", NONE, 0, "1: division by zero",
+	       I_MOV64_IMM(0, 1), I_SDIV64_IMM(0, 0), I_EXIT()),
+	PASS("regs/div-by-reg-zero", NONE, 0, I_MOV64_IMM(0, 1), I_MOV64_IMM(1, 0),
+	     I_ALU64_REG(BPF_DIV, 0, 1), I_ALU32_REG(BPF_MOD, 0, 1), I_EXIT()),
+	REJECT("regs/shift-imm-64", NONE, 0, "1: invalid shift 64",
+	       I_MOV64_IMM(0, 1), I_ALU64_IMM(BPF_LSH, 0, 64), I_EXIT()),
+	REJECT("regs/shift32-imm-32", NONE, 0, "1: invalid shift 32",
+	       I_MOV64_IMM(0, 1), I_ALU32_IMM(BPF_RSH, 0, 32), I_EXIT()),
+	REJECT("regs/arsh-imm-negative", NONE, 0, "1: invalid shift -1",
+	       I_MOV64_IMM(0, 1), I_ALU64_IMM(BPF_ARSH, 0, -1), I_EXIT()),
+	PASS("regs/shift-by-reg-masked", NONE, 0, I_MOV64_IMM(0, 1), I_MOV64_IMM(1, 65),
+	     I_ALU64_REG(BPF_LSH, 0, 1), I_EXIT()),
+	PASS("regs/cpu-v4-alu", NONE, 0, I_MOV64_IMM(0, -5), I_MOVSX64(1, 0, 8),
+	     I_MOVSX64(2, 0, 16), I_MOVSX64(3, 0, 32), I_MOVSX32(4, 0, 8), I_MOVSX32(5, 0, 16),
+	     I_SDIV64_IMM(0, 3), I_SMOD64_REG(0, 1), I_BSWAP(0, 16), I_BSWAP(0, 32),
+	     I_BSWAP(0, 64), I_BE(0, 16), I_LE(0, 32), I_NEG32(0), I_EXIT()),
+
 	/* Scalar bounds through ALU operations. */
 	BOUNDS_PASS("and-15", I_ALU64_IMM(BPF_AND, 6, 15)),
 	BOUNDS_REJECT("and-31", "11: " OOB, I_ALU64_IMM(BPF_AND, 6, 31)),

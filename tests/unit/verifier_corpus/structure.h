@@ -14,6 +14,10 @@ static const struct vcase structure_cases[] = {
 	       "3: last instruction of a function is not an exit",
 	       I_MOV64_IMM(0, 0), I_JMP_IMM(BPF_JEQ, 0, 0, 1), I_EXIT(),
 	       I_MOV64_IMM(0, 1)),
+	/* Found by mutating the corpus: the jump's fall-through is past the end. */
+	REJECT("struct/cond-jump-as-last-insn", NONE, 0,
+	       "1: last instruction of a function is not an exit or a jump",
+	       I_MOV64_IMM(0, 0), I_JMP_IMM(BPF_JEQ, 0, 0, -2)),
 	REJECT("struct/unknown-opcode-ld-abs", NONE, 0, "0: unknown opcode 0x20",
 	       I_RAW(BPF_LD | BPF_ABS | BPF_W, 0, 0, 0, 0), RET0),
 	REJECT("struct/unknown-opcode-ld-ind", NONE, 0, "0: unknown opcode 0x40",
