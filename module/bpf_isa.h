@@ -36,6 +36,7 @@
  * hands these in: the verifier rejects them.
  */
 #define ISA_PROBE_MEM32		0xa0
+#define ISA_PROBE_MEM32SX	0xc0	/* a sign-extending arena load */
 #define ISA_PROBE_ATOMIC	0xe0
 
 /* The kernel's limits, which programs written for it expect. */

@@ -17,7 +17,8 @@
  * that calls back into the program (bpf_loop) starts a new run through
  * prog_func_call(), with its own state.
  *
- * Arena accesses (modes ISA_PROBE_MEM32 and ISA_PROBE_ATOMIC) go through
+ * Arena accesses (modes ISA_PROBE_MEM32, ISA_PROBE_MEM32SX and
+ * ISA_PROBE_ATOMIC) go through
  * prog_arena_page() and behave as the kernel's JITs make them behave: the
  * address is the arena offset (u32)reg + off; outside [0, 4 GiB) or on an
  * absent page a load gives 0 and a store does nothing.  An access that
@@ -487,6 +488,12 @@ static void interp_pop(struct interp_state *st, const struct interp_frame *frame
 		break;							\
 	}
 
+/* The arena's sign-extending loads (ISA_PROBE_MEM32SX); T is signed. */
+#define INTERP_ARENA_LDXSX(SIZE, T)					\
+	case BPF_LDX | ISA_PROBE_MEM32SX | SIZE:			\
+		DST = (u64)(s64)(T)interp_arena_load(arena, SRC, insn->off, sizeof(T));	\
+		break
+
 /* Stores of one size, and the arena's loads and stores of that size. */
 #define INTERP_MEM(SIZE, T)						\
 	case BPF_ST | BPF_MEM | SIZE: {					\
@@ -583,6 +590,9 @@ next:
 		INTERP_LDX(ISA_MEMSX, BPF_B, s8)
 		INTERP_LDX(ISA_MEMSX, BPF_H, s16)
 		INTERP_LDX(ISA_MEMSX, BPF_W, s32)
+		INTERP_ARENA_LDXSX(BPF_B, s8);
+		INTERP_ARENA_LDXSX(BPF_H, s16);
+		INTERP_ARENA_LDXSX(BPF_W, s32);
 		INTERP_MEM(BPF_B, u8);
 		INTERP_MEM(BPF_H, u16);
 		INTERP_MEM(BPF_W, u32);

@@ -703,6 +703,9 @@ static void rewrite(struct verifier_env *env)
 		if (BPF_MODE(insn->code) == BPF_ATOMIC)
 			insn->code = BPF_CLASS(insn->code) | BPF_SIZE(insn->code) |
 				     ISA_PROBE_ATOMIC;
+		else if (BPF_MODE(insn->code) == ISA_MEMSX)
+			insn->code = BPF_CLASS(insn->code) | BPF_SIZE(insn->code) |
+				     ISA_PROBE_MEM32SX;
 		else
 			insn->code = BPF_CLASS(insn->code) | BPF_SIZE(insn->code) |
 				     ISA_PROBE_MEM32;

@@ -254,9 +254,6 @@ int check_mem_access(struct verifier_env *env, u32 regno, s16 insn_off,
 				       reg_type_name(value), reg_type_name(reg));
 	switch (reg->type) {
 	case PTR_TO_ARENA:
-		if (sext)
-			return verifier_reject(env, env->insn_idx,
-					       "sign-extending load from the arena is not supported");
 		break;
 	case PTR_TO_STACK:
 		if (how == MEM_READ)

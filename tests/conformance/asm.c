@@ -555,6 +555,10 @@ static int asm_arena(struct asm_ctx *ctx, char **tok, int n)
 		insn->code = BPF_CLASS(insn->code) | ISA_PROBE_MEM32 | BPF_SIZE(insn->code);
 		return 0;
 	}
+	if (BPF_CLASS(insn->code) == BPF_LDX && BPF_MODE(insn->code) == ISA_MEMSX) {
+		insn->code = BPF_LDX | ISA_PROBE_MEM32SX | BPF_SIZE(insn->code);
+		return 0;
+	}
 	return asm_fail(ctx, "Invalid arena access: %s", tok[1]);
 }
 

@@ -185,6 +185,7 @@ static const struct {
 	{ "ldmap", "ldmap %r1, 3", { { 0x18, 1, 5, 0, 3 }, { 0, 0, 0, 0, 0 } } },
 	{ "ldmapvalue", "ldmapvalue %r1, 2, 16", { { 0x18, 1, 6, 0, 2 }, { 0, 0, 0, 0, 16 } } },
 	{ "arena-ldxw", "arena ldxw %r0, [%r1+4]", { { 0xa1, 0, 1, 4, 0 } } },
+	{ "arena-ldxsh", "arena ldxsh %r0, [%r1+4]", { { 0xc9, 0, 1, 4, 0 } } },
 	{ "arena-stb", "arena stb [%r1-2], 7", { { 0xb2, 1, 0, -2, 7 } } },
 	{ "arena-stxdw", "arena stxdw [%r1+0], %r2", { { 0xbb, 1, 2, 0, 0 } } },
 	{ "arena-lock-fetch-add", "arena lock fetch add [%r1+8], %r2",

@@ -307,6 +307,22 @@ static void arena_load_store_on_present_page(void)
 	fake_arena_destroy(f.arena);
 }
 
+static void arena_sign_extending_loads(void)
+{
+	struct arena_fixture f;
+
+	if (!arena_setup(&f, 0))
+		return;
+	EXPECT_R0(arena_run(&f, "arena stw [%r1+0], -2\narena ldxsb %r0, [%r1+0]\nexit", 0),
+		  (u64)-2);
+	EXPECT_R0(arena_run(&f, "arena ldxsh %r0, [%r1+0]\nexit", 0), (u64)-2);
+	EXPECT_R0(arena_run(&f, "arena ldxsw %r0, [%r1+0]\nexit", 0), (u64)-2);
+	EXPECT_R0(arena_run(&f, "arena ldxw %r0, [%r1+0]\nexit", 0), 0xfffffffe);
+	/* An absent page still reads 0, not a sign-extended anything. */
+	EXPECT_R0(arena_run(&f, "mov %r0, 5\narena ldxsw %r0, [%r1+0]\nexit", 3 * PAGE), 0);
+	fake_arena_destroy(f.arena);
+}
+
 static void arena_absent_page_loads_0_and_drops_stores(void)
 {
 	struct arena_fixture f;
@@ -437,6 +453,7 @@ static const struct tap_test tests[] = {
 	{ "interp", "arena-absent-page-loads-0-and-drops-stores",
 	  arena_absent_page_loads_0_and_drops_stores },
 	{ "interp", "arena-out-of-range-loads-0", arena_out_of_range_loads_0 },
+	{ "interp", "arena-sign-extending-loads", arena_sign_extending_loads },
 	{ "interp", "arena-access-spanning-pages", arena_access_spanning_pages },
 	{ "interp", "arena-atomics", arena_atomics },
 	{ "interp", "cast-to-user-adds-upper-half", cast_to_user_adds_upper_half },

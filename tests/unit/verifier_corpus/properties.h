@@ -73,7 +73,8 @@ static void rewrite_arena(void)
 		I_ST(BPF_DW, 10, -8, 0),			/* 7 */
 		I_ATOMIC(BPF_DW, BPF_ADD, 10, 0, -8),		/* 8 */
 		I_LDX(BPF_DW, 0, 10, -8),			/* 9 */
-		I_CAST_USER(0, 1),				/* 10 */
+		I_LDXSX(BPF_H, 2, 1, 40),			/* 10 */
+		I_CAST_USER(0, 1),				/* 11 */
 		I_EXIT(),
 	};
 	struct prog_core prog;
@@ -93,7 +94,8 @@ static void rewrite_arena(void)
 	TAP_EXPECT_EQ(prog.insns[1].code, BPF_ALU64 | BPF_MOV | BPF_X);
 	TAP_EXPECT_EQ(prog.insns[1].off, ISA_ADDR_SPACE_CAST);
 	TAP_EXPECT_EQ(prog.insns[1].imm, ISA_CAST_TO_KERN);
-	TAP_EXPECT_EQ(prog.insns[10].imm, (s32)ISA_CAST_TO_USER);
+	TAP_EXPECT_EQ(prog.insns[10].code, BPF_LDX | BPF_H | ISA_PROBE_MEM32SX);
+	TAP_EXPECT_EQ(prog.insns[11].imm, (s32)ISA_CAST_TO_USER);
 	prog_done(&prog);
 }
 
