@@ -16,6 +16,7 @@
 #define HELPER_RINGBUF_DISCARD		133
 #define HELPER_RINGBUF_QUERY		134
 #define HELPER_LOOP			181
+#define HELPER_DYNPTR_READ		201
 #define HELPER_USER_RINGBUF_DRAIN	209
 
 static const struct helper_proto helpers[] = {
@@ -63,9 +64,17 @@ static const struct helper_proto helpers[] = {
 		.args = { ARG_ANYTHING, ARG_CALLBACK, ARG_STACK_OR_ZERO, ARG_ZERO },
 		.loop_callback = true,
 	},
+	[HELPER_DYNPTR_READ] = {
+		.name = "dynptr_read",
+		.ret = RET_SCALAR,
+		.args = { ARG_OUT_MEM, ARG_CONST_SIZE, ARG_DYNPTR, ARG_ANYTHING, ARG_ZERO },
+	},
 	[HELPER_USER_RINGBUF_DRAIN] = {
 		.name = "user_ringbuf_drain",
-		.unsupported = "needs dynptr support, which this verifier lacks",
+		.ret = RET_SCALAR,
+		.args = { ARG_USER_RINGBUF, ARG_CALLBACK, ARG_STACK_OR_ZERO, ARG_ANYTHING },
+		.loop_callback = true,
+		.dynptr_callback = true,
 	},
 };
 

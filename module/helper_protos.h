@@ -23,6 +23,10 @@ enum helper_arg {
 	ARG_CALLBACK,		/* a function pointer: the callback */
 	ARG_STACK_OR_ZERO,	/* stack pointer or the constant 0 */
 	ARG_ARENA_ADDR,		/* arena pointer or scalar */
+	ARG_USER_RINGBUF,	/* a user-to-kernel ring buffer object */
+	ARG_OUT_MEM,		/* pointer to writable bytes, sized by the next */
+	ARG_CONST_SIZE,		/* constant: ARG_OUT_MEM's size */
+	ARG_DYNPTR,		/* the dynptr a drain callback was given */
 };
 
 enum helper_ret {
@@ -37,8 +41,12 @@ struct helper_proto {
 	const char *name;
 	enum helper_ret ret;
 	enum helper_arg args[5];
-	/* A callback's r0 must be in 0 .. 1; r1 is its u32 iteration. */
+	/*
+	 * A callback's r0 must be in 0 .. 1; r1 is its u32 iteration, or with
+	 * dynptr_callback the record's dynptr (bpf_user_ringbuf_drain()).
+	 */
 	bool loop_callback;
+	bool dynptr_callback;
 	/* Not supported (yet): the call is rejected with this reason. */
 	const char *unsupported;
 };

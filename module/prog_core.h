@@ -58,6 +58,15 @@ struct prog_obj {
 	void *handle;
 };
 
+/*
+ * What a bpf_user_ringbuf_drain() callback's r1 points to: one record of
+ * the ring, read-only, reached only through bpf_dynptr_read().
+ */
+struct prog_dynptr {
+	const void *data;
+	u32 size;
+};
+
 /* One function of a program: the entry (index 0) or a subprogram. */
 struct prog_func {
 	const struct prog_core *prog;

@@ -29,6 +29,8 @@ enum {
 	HELPER_RINGBUF_DISCARD = 133,
 	HELPER_RINGBUF_QUERY = 134,
 	HELPER_LOOP = 181,
+	HELPER_DYNPTR_READ = 201,
+	HELPER_USER_RINGBUF_DRAIN = 209,
 };
 
 /* bpf_ringbuf_query()'s flags. */
@@ -43,6 +45,8 @@ enum {
 #define RINGBUF_WAKEUP_FLAGS	(RINGBUF_NO_WAKEUP | RINGBUF_FORCE_WAKEUP)
 /* bpf_loop()'s limit on iterations (BPF_MAX_LOOPS). */
 #define LOOP_MAX		(1U << 23)
+/* bpf_user_ringbuf_drain()'s limit on records per call, as the kernel's. */
+#define USER_RINGBUF_DRAIN_MAX	(128U * 1024)
 
 static const struct prog_obj *helper_obj(u64 arg)
 {
@@ -144,6 +148,45 @@ static u64 helper_loop(u64 nr, u64 callback, u64 ctx, u64 flags, u64 r5)
 	return nr;
 }
 
+static u64 helper_dynptr_read(u64 dst, u64 len, u64 src, u64 offset, u64 flags)
+{
+	const struct prog_dynptr *dp = (const void *)(unsigned long)src;
+
+	if (flags)
+		return -EINVAL;
+	if (offset > dp->size || len > dp->size - offset)
+		return -E2BIG;
+	memcpy((void *)(unsigned long)dst, dp->data + offset, len);
+	return 0;
+}
+
+struct user_ringbuf_drain {
+	const struct prog_func *callback;
+	u64 ctx;
+};
+
+/* One record for the program: as a dynptr, whose bytes user space owns. */
+static int helper_drain_record(void *ctx, void *data, u32 len)
+{
+	const struct user_ringbuf_drain *drain = ctx;
+	struct prog_dynptr dp = { .data = data, .size = len };
+
+	return prog_func_call(drain->callback, (unsigned long)&dp, drain->ctx, 0, 0, 0) != 0;
+}
+
+static u64 helper_user_ringbuf_drain(u64 map, u64 callback, u64 ctx, u64 flags, u64 r5)
+{
+	struct user_ringbuf_drain drain = {
+		.callback = (const void *)(unsigned long)callback,
+		.ctx = ctx,
+	};
+
+	if (flags & ~RINGBUF_WAKEUP_FLAGS)
+		return -EINVAL;
+	return ringbuf_user_drain(helper_obj(map)->handle, helper_drain_record, &drain,
+				  USER_RINGBUF_DRAIN_MAX);
+}
+
 static const prog_helper_fn prog_helpers[] = {
 	[HELPER_MAP_LOOKUP_ELEM] = helper_map_lookup_elem,
 	[HELPER_KTIME_GET_NS] = helper_ktime_get_ns,
@@ -154,6 +197,8 @@ static const prog_helper_fn prog_helpers[] = {
 	[HELPER_RINGBUF_DISCARD] = helper_ringbuf_discard,
 	[HELPER_RINGBUF_QUERY] = helper_ringbuf_query,
 	[HELPER_LOOP] = helper_loop,
+	[HELPER_DYNPTR_READ] = helper_dynptr_read,
+	[HELPER_USER_RINGBUF_DRAIN] = helper_user_ringbuf_drain,
 };
 
 prog_helper_fn prog_helper(u32 id)

@@ -84,6 +84,7 @@ static int check_arg(struct verifier_env *env, struct call_meta *meta, u32 argno
 		[ARG_ARRAY] = PROG_OBJ_ARRAY,
 		[ARG_RINGBUF] = PROG_OBJ_RINGBUF,
 		[ARG_ARENA] = PROG_OBJ_ARENA,
+		[ARG_USER_RINGBUF] = PROG_OBJ_USER_RINGBUF,
 	};
 	int err;
 
@@ -102,6 +103,7 @@ static int check_arg(struct verifier_env *env, struct call_meta *meta, u32 argno
 	case ARG_ARRAY:
 	case ARG_RINGBUF:
 	case ARG_ARENA:
+	case ARG_USER_RINGBUF:
 		if (!is_obj(reg, env, obj_kind[type]))
 			goto bad;
 		meta->obj = &env->prog->objs[reg->obj];
@@ -155,6 +157,18 @@ static int check_arg(struct verifier_env *env, struct call_meta *meta, u32 argno
 		if (reg->type != SCALAR && reg->type != PTR_TO_ARENA)
 			goto bad;
 		return 0;
+	case ARG_OUT_MEM:
+		return 0;	/* with its size, next */
+	case ARG_CONST_SIZE:
+		if (!reg_is_const(reg))
+			return verifier_reject(env, env->insn_idx,
+					       "R%u size argument of %s must be a constant",
+					       regno, meta->name);
+		return check_mem_writable(env, regno - 1, reg->var_off.value);
+	case ARG_DYNPTR:
+		if (reg->type != CONST_PTR_TO_DYNPTR)
+			goto bad;
+		return 0;
 	default:
 		return 0;
 	}
@@ -164,7 +178,7 @@ bad:
 }
 
 static int enter_callback(struct verifier_env *env, u32 func, u32 callsite,
-			  const struct reg_state *cb_arg)
+			  const struct reg_state *cb_arg, bool dynptr)
 {
 	struct verifier_state *st = env->cur;
 	struct func_frame *frame;
@@ -178,8 +192,12 @@ static int enter_callback(struct verifier_env *env, u32 func, u32 callsite,
 		return err;
 	frame = st->frames[st->curframe];
 	frame->in_callback = true;
+	frame->dynptr_callback = dynptr;
 	frame->cb_arg = *cb_arg;
-	reg_mark_range(&frame->regs[BPF_REG_1], 0, U32_MAX);
+	if (dynptr)
+		reg_mark_ptr(&frame->regs[BPF_REG_1], CONST_PTR_TO_DYNPTR);
+	else
+		reg_mark_range(&frame->regs[BPF_REG_1], 0, U32_MAX);
 	frame->regs[BPF_REG_2] = *cb_arg;
 	reg_mark_ptr(&frame->regs[REG_FP], PTR_TO_STACK);
 	frame->regs[REG_FP].frameno = st->curframe;
@@ -254,7 +272,8 @@ static int check_helper(struct verifier_env *env, const struct bpf_insn *insn)
 	err = push_branch(env, env->insn_idx + 1, NULL);
 	if (err)
 		return err;
-	return enter_callback(env, meta.callback - 1, env->insn_idx, &meta.cb_arg);
+	return enter_callback(env, meta.callback - 1, env->insn_idx, &meta.cb_arg,
+			      meta.proto->dynptr_callback);
 }
 
 static int check_func_call(struct verifier_env *env, const struct bpf_insn *insn)
@@ -322,7 +341,7 @@ static int exit_callback(struct verifier_env *env)
 	state_pop_frame(again);
 	again->loop_depth++;
 	env->cur = again;
-	err = enter_callback(env, func, callsite, &cb_arg);
+	err = enter_callback(env, func, callsite, &cb_arg, frame->dynptr_callback);
 	again->insn_idx = env->insn_idx;
 	env->cur = st;
 	if (err)

@@ -44,6 +44,7 @@ enum reg_type {
 	PTR_TO_RECORD_OR_NULL,
 	PTR_TO_ARENA,
 	PTR_TO_FUNC,		/* func: the function's index */
+	CONST_PTR_TO_DYNPTR,	/* a user ring's record, in a drain callback */
 };
 
 /*
@@ -83,6 +84,7 @@ struct func_frame {
 	u32 func;		/* index into the function table */
 	u32 callsite;		/* the call instruction, or U32_MAX */
 	bool in_callback;	/* called by a helper (bpf_loop) */
+	bool dynptr_callback;	/* r1 is a dynptr (bpf_user_ringbuf_drain) */
 	struct reg_state cb_arg; /* callbacks: r2 to pass again */
 	u32 nr_slots;		/* stack[i] covers fp - 8 * (i + 1) */
 	struct stack_slot *stack;
@@ -207,6 +209,7 @@ int check_mem_access(struct verifier_env *env, u32 regno, s16 insn_off,
 		     u32 size, enum mem_access how, const struct reg_state *value,
 		     struct reg_state *out, bool sext);
 int check_mem_readable(struct verifier_env *env, u32 regno, u64 size);
+int check_mem_writable(struct verifier_env *env, u32 regno, u64 size);
 int check_ptr_arith(struct verifier_env *env, struct reg_state *dst,
 		    const struct reg_state *ptr, const struct reg_state *scalar,
 		    u8 op);

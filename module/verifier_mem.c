@@ -24,6 +24,7 @@ static const char * const type_names[] = {
 	[PTR_TO_RECORD_OR_NULL] = "ring record or NULL",
 	[PTR_TO_ARENA] = "arena",
 	[PTR_TO_FUNC] = "function",
+	[CONST_PTR_TO_DYNPTR] = "dynptr",
 };
 
 const char *reg_type_name(const struct reg_state *reg)
@@ -337,6 +338,36 @@ int check_mem_readable(struct verifier_env *env, u32 regno, u64 size)
 	default:
 		return verifier_reject(env, env->insn_idx,
 				       "R%u type %s is not readable memory", regno,
+				       reg_type_name(reg));
+	}
+}
+
+/*
+ * A helper's output buffer: size bytes at the pointer in regno, which it
+ * may fill entirely (the stack bytes become initialised).
+ */
+int check_mem_writable(struct verifier_env *env, u32 regno, u64 size)
+{
+	struct reg_state *reg = &env->cur->frames[env->cur->curframe]->regs[regno];
+
+	if (size > MAX_PTR_OFF)
+		return verifier_reject(env, env->insn_idx,
+				       "R%u access size %llu is too large", regno,
+				       (unsigned long long)size);
+	switch (reg->type) {
+	case PTR_TO_STACK:
+		return size ? stack_write(env, reg, regno, 0, size, NULL) : 0;
+	case PTR_TO_VALUE:
+		if (env->prog->objs[reg->obj].flags & PROG_OBJ_F_RDONLY_PROG)
+			return verifier_reject(env, env->insn_idx,
+					       "R%u write into a read-only array (object %u)",
+					       regno, reg->obj);
+		fallthrough;
+	case PTR_TO_RECORD:
+		return check_region(env, reg, regno, 0, size, region_size(env, reg));
+	default:
+		return verifier_reject(env, env->insn_idx,
+				       "R%u type %s is not writable memory", regno,
 				       reg_type_name(reg));
 	}
 }

@@ -83,6 +83,7 @@
 #define H_RINGBUF_DISCARD	133
 #define H_RINGBUF_QUERY		134
 #define H_LOOP			181
+#define H_DYNPTR_READ		201
 #define H_USER_RINGBUF_DRAIN	209
 
 #endif /* ARENA_TEST_INSNS_H */

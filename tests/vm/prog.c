@@ -399,6 +399,53 @@ static void ringbuf_helpers(void)
 }
 
 /*
+ * bpf_user_ringbuf_drain() with a callback that reads each record through
+ * bpf_dynptr_read(): records user space produced with libarena, in order,
+ * a discarded one skipped, the ring empty afterwards.
+ */
+static void user_ringbuf_drain(void)
+{
+	int ring = dev_ringbuf_new(RINGBUF_F_USER, 4096), fd;
+	struct ringbuf_info info = { .size = sizeof(info) };
+	struct arena_user_ring_buffer *urb;
+	uint64_t ctx[1] = { 0 }, *rec;
+	int i;
+
+	urb = arena_user_ring_buffer__new(ring, NULL);
+	TAP_EXPECT(urb != NULL);
+	if (!urb)
+		goto out;
+	for (i = 1; i <= 4; i++) {
+		rec = arena_user_ring_buffer__reserve(urb, 8);
+		TAP_EXPECT(rec != NULL);
+		if (!rec)
+			break;
+		*rec = i * 100;
+		if (i == 3)
+			arena_user_ring_buffer__discard(urb, rec);
+		else
+			arena_user_ring_buffer__submit(urb, rec);
+	}
+	/* ctx[0] = sum over records of (value * 10 + the running count). */
+	fd = load_must("mov %r6, %r1\nstdw [%r10-8], 0\nstdw [%r10-16], 0\n"
+		       "ldmap %r1, 0\nldfunc %r2, cb\nmov %r3, %r10\nadd %r3, -16\n"
+		       "mov %r4, 0\ncall 209\nldxdw %r1, [%r10-16]\nstxdw [%r6+0], %r1\nexit\n"
+		       "cb:\nmov %r7, %r2\nmov %r3, %r1\nmov %r1, %r10\nadd %r1, -8\n"
+		       "mov %r2, 8\nmov %r4, 0\nmov %r5, 0\ncall 201\n"
+		       "jne %r0, 0, bad\nldxdw %r1, [%r10-8]\nmul %r1, 10\n"
+		       "ldxdw %r2, [%r7+0]\nadd %r2, %r1\nadd %r2, 1\nstxdw [%r7+0], %r2\n"
+		       "mov %r0, 0\nexit\nbad:\nmov %r0, 1\nexit", &ring, 1, 8);
+	TAP_EXPECT_EQ(run_ctx(fd, ctx, sizeof(ctx)), 3);
+	TAP_EXPECT_EQ(ctx[0], (100 + 200 + 400) * 10 + 3);
+	TAP_EXPECT_OK(ioctl(ring, RINGBUF_IOC_QUERY, &info));
+	TAP_EXPECT_EQ(info.avail_data, 0);
+	close(fd);
+	arena_user_ring_buffer__free(urb);
+out:
+	close(ring);
+}
+
+/*
  * bpf_arena_alloc_pages() from a program, a store through the pointer it
  * got, seen by user space at the same address; a load from an absent page
  * reads 0.
@@ -476,6 +523,7 @@ static const struct tap_test tests[] = {
 	{ "prog", "run-interrupted-by-signal", run_interrupted_by_signal },
 	{ "prog", "array-lookup-helper", array_lookup_helper },
 	{ "prog", "ringbuf-helpers", ringbuf_helpers },
+	{ "prog", "user-ringbuf-drain", user_ringbuf_drain },
 	{ "prog", "arena-kfuncs", arena_kfuncs },
 	{ "prog", "bpf-loop-callback", bpf_loop_callback },
 	{ "prog", "prog-pins-objects", prog_pins_objects },

@@ -4,6 +4,19 @@
  * bpf_loop callbacks, bpf-to-bpf calls and their frames.
  */
 
+/*
+ * bpf_user_ringbuf_drain(ring, callback at insn 8, 0, 0); the callback's
+ * body follows (it starts at insn 8, r1 = the record's dynptr).
+ */
+#define DRAIN(ring, ...)						\
+	I_LD_OBJ(1, ring), I_LD_FUNC(2, 5), I_MOV64_IMM(3, 0), I_MOV64_IMM(4, 0),	\
+	I_CALL(H_USER_RINGBUF_DRAIN), I_EXIT(), __VA_ARGS__
+
+/* In a drain callback: bpf_dynptr_read(fp-8, 8, r1, 0, 0) (6 insns). */
+#define DYNPTR_READ8							\
+	I_MOV64_REG(3, 1), I_MOV64_REG(1, 10), I_ALU64_IMM(BPF_ADD, 1, -8),	\
+	I_MOV64_IMM(2, 8), I_MOV64_IMM(4, 0), I_MOV64_IMM(5, 0), I_CALL(H_DYNPTR_READ)
+
 /* Ends a path holding a record in r0: submit it (5 insns). */
 #define SUBMIT_R0							\
 	I_MOV64_REG(1, 0), I_MOV64_IMM(2, 0), I_CALL(H_RINGBUF_SUBMIT), RET0
@@ -18,9 +31,36 @@ static const struct vcase call_cases[] = {
 	     I_ALU64_IMM(BPF_RSH, 0, 32), I_MOV64_REG(6, 0), LOOKUP(O_ARRAY),
 	     I_JMP_IMM(BPF_JEQ, 0, 0, 2), I_ALU64_REG(BPF_ADD, 0, 6), I_LDX(BPF_B, 1, 0, 15),
 	     RET0),
-	REJECT("helper/user-ringbuf-drain", STD, 0,
-	       "0: helper user_ringbuf_drain is not supported: needs dynptr support",
-	       I_CALL(H_USER_RINGBUF_DRAIN), I_EXIT()),
+	PASS("drain/reads-records", STD, 0, DRAIN(O_URING, DYNPTR_READ8,
+	     I_LDX(BPF_DW, 0, 10, -8), I_ALU64_IMM(BPF_AND, 0, 1), I_EXIT())),
+	REJECT("drain/kernel-ring", STD, 0, "6: R1 type object is not what user_ringbuf_drain",
+	       DRAIN(O_RING, RET0)),
+	REJECT("drain/dynptr-arithmetic", STD, 0,
+	       "8: arithmetic on a dynptr pointer is not allowed",
+	       DRAIN(O_URING, I_ALU64_IMM(BPF_ADD, 1, 8), RET0)),
+	REJECT("drain/dynptr-deref", STD, 0, "8: R1 invalid mem access 'dynptr'",
+	       DRAIN(O_URING, I_LDX(BPF_DW, 0, 1, 0), RET0)),
+	REJECT("drain/dynptr-leaks-into-value", STD, 0,
+	       "10: storing a dynptr pointer into array value memory leaks it",
+	       DRAIN(O_URING, I_LD_OBJ_VALUE(2, O_DATA, 0), I_STX(BPF_DW, 2, 1, 0), RET0)),
+	REJECT("drain/read-stack-unread-before", STD, 0,
+	       "15: R10 invalid read from stack off=-16",
+	       DRAIN(O_URING, DYNPTR_READ8, I_LDX(BPF_DW, 0, 10, -16), RET0)),
+	REJECT("drain/read-size-not-constant", STD, 0,
+	       "15: R2 size argument of dynptr_read must be a constant",
+	       DRAIN(O_URING, I_MOV64_REG(6, 1), I_CALL(H_KTIME_GET_NS), I_MOV64_REG(2, 0),
+		     I_MOV64_REG(3, 6), I_MOV64_REG(1, 10), I_ALU64_IMM(BPF_ADD, 1, -8),
+		     I_MOV64_IMM(4, 0), I_CALL(H_DYNPTR_READ), RET0)),
+	REJECT("drain/read-past-the-stack", STD, 0, "14: R1 invalid stack access off=-8 size=16",
+	       DRAIN(O_URING, I_MOV64_REG(3, 1), I_MOV64_REG(1, 10), I_ALU64_IMM(BPF_ADD, 1, -8),
+		     I_MOV64_IMM(2, 16), I_MOV64_IMM(4, 0), I_MOV64_IMM(5, 0),
+		     I_CALL(H_DYNPTR_READ), RET0)),
+	REJECT("drain/dynptr-read-without-dynptr", STD, 0,
+	       "5: R3 type scalar is not what dynptr_read expects",
+	       I_MOV64_REG(1, 10), I_ALU64_IMM(BPF_ADD, 1, -8), I_MOV64_IMM(2, 8),
+	       I_MOV64_IMM(3, 0), I_MOV64_IMM(4, 0), I_CALL(H_DYNPTR_READ), RET0),
+	REJECT("drain/callback-returns-2", STD, 0, "9: callback must return 0 or 1",
+	       DRAIN(O_URING, I_MOV64_IMM(0, 2), I_EXIT())),
 	REJECT("lookup/wrong-object", STD, 0, "5: R1 type object is not what map_lookup_elem expects",
 	       LOOKUP(O_RING), RET0),
 	REJECT("lookup/arena-object", STD, 0, "5: R1 type object is not what map_lookup_elem",
