@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -399,6 +400,95 @@ static void ringbuf_helpers(void)
 }
 
 /*
+ * A multi-producer stress from inside the kernel: the program runs on
+ * every CPU at once, each run numbering a record per CPU (counters[cpu])
+ * and writing it with bpf_ringbuf_output(), counting the ones that found
+ * the ring full.  A consumer thread reads meanwhile: per CPU the numbers
+ * only grow, nothing is duplicated or torn, and what arrived plus what was
+ * dropped is every run.
+ */
+#define STRESS_RUNS	20000
+#define STRESS_CPUS	64
+
+struct stress_rec {
+	uint64_t cpu, seq;
+};
+
+struct stress {
+	struct arena_ring_buffer *rb;
+	uint64_t last[STRESS_CPUS], received, bad;
+	volatile int stop;
+};
+
+static int stress_record(void *ctx, void *data, size_t size)
+{
+	struct stress *s = ctx;
+	struct stress_rec rec;
+
+	memcpy(&rec, data, sizeof(rec));
+	if (size != sizeof(rec) || rec.cpu >= STRESS_CPUS || rec.seq <= s->last[rec.cpu])
+		s->bad++;
+	else
+		s->last[rec.cpu] = rec.seq;
+	s->received++;
+	return 0;
+}
+
+static void *stress_consumer(void *arg)
+{
+	struct stress *s = arg;
+
+	while (!s->stop)
+		arena_ring_buffer__poll(s->rb, 10);
+	arena_ring_buffer__consume(s->rb);
+	return NULL;
+}
+
+static void ringbuf_every_cpu_stress(void)
+{
+	int objs[3] = { dev_ringbuf_new(0, 1 << 20), dev_array_new(0, 8, STRESS_CPUS),
+			dev_array_new(0, 8, 1) };
+	struct prog_run req = {
+		.size = sizeof(req),
+		.flags = PROG_RUN_F_EVERY_CPU,
+		.repeat = STRESS_RUNS,
+	};
+	struct array_elem elem = { .size = sizeof(elem) };
+	long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+	struct stress s = { 0 };
+	uint64_t drops = 0;
+	pthread_t thread;
+	int fd;
+
+	fd = load_must("call 8\nmov %r6, %r0\nstxw [%r10-4], %r6\nmov %r2, %r10\nadd %r2, -4\n"
+		       "ldmap %r1, 1\ncall 1\njeq %r0, 0, out\n"
+		       "ldxdw %r7, [%r0+0]\nadd %r7, 1\nstxdw [%r0+0], %r7\n"
+		       "stxdw [%r10-24], %r6\nstxdw [%r10-16], %r7\n"
+		       "ldmap %r1, 0\nmov %r2, %r10\nadd %r2, -24\nmov %r3, 16\nmov %r4, 0\n"
+		       "call 130\njeq %r0, 0, out\n"
+		       "ldmapvalue %r1, 2, 0\nmov %r2, 1\nlock add [%r1+0], %r2\n"
+		       "out:\nmov %r0, 0\nexit", objs, 3, 0);
+	s.rb = arena_ring_buffer__new(objs[0], stress_record, &s, NULL);
+	TAP_EXPECT(s.rb != NULL && ncpus <= STRESS_CPUS);
+	if (!s.rb || pthread_create(&thread, NULL, stress_consumer, &s))
+		goto out;
+	TAP_EXPECT_OK(run_raw(fd, &req));
+	s.stop = 1;
+	pthread_join(thread, NULL);
+	elem.value = (uintptr_t)&drops;
+	TAP_EXPECT_OK(ioctl(objs[2], ARRAY_IOC_LOOKUP, &elem));
+	TAP_EXPECT_EQ(s.bad, 0);
+	TAP_EXPECT_EQ(s.received + drops, (uint64_t)ncpus * STRESS_RUNS);
+	printf("# %llu records from %ld CPUs, %llu dropped on a full ring\n",
+	       (unsigned long long)s.received, ncpus, (unsigned long long)drops);
+out:
+	arena_ring_buffer__free(s.rb);
+	close(fd);
+	for (fd = 0; fd < 3; fd++)
+		close(objs[fd]);
+}
+
+/*
  * bpf_user_ringbuf_drain() with a callback that reads each record through
  * bpf_dynptr_read(): records user space produced with libarena, in order,
  * a discarded one skipped, the ring empty afterwards.
@@ -524,6 +614,7 @@ static const struct tap_test tests[] = {
 	{ "prog", "array-lookup-helper", array_lookup_helper },
 	{ "prog", "ringbuf-helpers", ringbuf_helpers },
 	{ "prog", "user-ringbuf-drain", user_ringbuf_drain },
+	{ "prog", "ringbuf-every-cpu-stress", ringbuf_every_cpu_stress },
 	{ "prog", "arena-kfuncs", arena_kfuncs },
 	{ "prog", "bpf-loop-callback", bpf_loop_callback },
 	{ "prog", "prog-pins-objects", prog_pins_objects },
