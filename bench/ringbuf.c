@@ -9,11 +9,10 @@
  * One consumer, libarena's arena_ring_buffer__consume() in a busy loop on
  * the main thread (the same code reads both rings: they share a layout),
  * and 1 or 2 producer threads, each putting up to BATCH records of 8 or
- * 256 bytes per system call into the ring:
- *  - ours: RINGBUF_IOC_OUTPUT with BATCH records, since programs, which
- *    will produce into our rings from the kernel, do not exist yet;
- *  - the kernel's: BPF_PROG_TEST_RUN of a socket filter, assembled below,
- *    that calls bpf_ringbuf_output() up to BATCH times.
+ * 256 bytes per system call into the ring, by the same program, assembled
+ * below, that calls bpf_ringbuf_output() up to BATCH times:
+ *  - ours: loaded with PROG_IOC_LOAD, run with PROG_IOC_RUN;
+ *  - the kernel's: a socket filter run with BPF_PROG_TEST_RUN.
  * Both stop a batch at the first record that does not fit and say how
  * many went in, and both commit with BPF_RB_NO_WAKEUP (the consumer
  * polls).  A round is RECORDS records through the ring; it reports
@@ -57,7 +56,7 @@ struct ring {
 	int prog_fd;		/* the kernel's: the producing program */
 };
 
-/* ---- the kernel's producer: a BPF program ---- */
+/* ---- the producer: one program for both ---- */
 
 static struct bpf_insn insn(__u8 code, __u8 dst, __u8 src, __s16 off, __s32 imm)
 {
@@ -67,23 +66,22 @@ static struct bpf_insn insn(__u8 code, __u8 dst, __u8 src, __s16 off, __s32 imm)
 
 /*
  * r6 = 0; the record's rec_len bytes on the stack, zeroed; then up to
- * BATCH times: bpf_ringbuf_output(map, r10 - rec_len, rec_len,
+ * BATCH times: bpf_ringbuf_output(ring, r10 - rec_len, rec_len,
  * BPF_RB_NO_WAKEUP), stopping at the first failure; return r6, the
- * records that went in.
+ * records that went in.  The ring is ld_imm64 src_reg map_src, imm
+ * map_imm: the kernel's by fd, ours by index.  Its length goes to *n.
  */
-static int prog_load(int map_fd, __u32 rec_len)
+static void prog_insns(__u8 map_src, __s32 map_imm, __u32 rec_len, struct bpf_insn *prog,
+		       __u32 *len)
 {
-	static char log[1 << 20];
-	struct bpf_insn prog[64];
-	union bpf_attr attr;
-	int n = 0, loop, fd;
+	int n = 0, loop;
 	__s32 off;
 
 	prog[n++] = insn(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_6, 0, 0, 0);
 	for (off = -(__s32)rec_len; off < 0; off += 8)
 		prog[n++] = insn(BPF_ST | BPF_MEM | BPF_DW, BPF_REG_10, 0, off, 0);
 	loop = n;
-	prog[n++] = insn(BPF_LD | BPF_IMM | BPF_DW, BPF_REG_1, BPF_PSEUDO_MAP_FD, 0, map_fd);
+	prog[n++] = insn(BPF_LD | BPF_IMM | BPF_DW, BPF_REG_1, map_src, 0, map_imm);
 	prog[n++] = insn(0, 0, 0, 0, 0);
 	prog[n++] = insn(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_2, BPF_REG_10, 0, 0);
 	prog[n++] = insn(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_2, 0, 0, -(__s32)rec_len);
@@ -96,26 +94,58 @@ static int prog_load(int map_fd, __u32 rec_len)
 	n++;
 	prog[n++] = insn(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_0, BPF_REG_6, 0, 0);
 	prog[n++] = insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+	*len = n;
+}
+
+static char prog_log[1 << 20];
+
+static int kern_prog_load(int map_fd, __u32 rec_len)
+{
+	struct bpf_insn prog[64];
+	union bpf_attr attr;
+	int fd;
 
 	memset(&attr, 0, sizeof(attr));
+	prog_insns(BPF_PSEUDO_MAP_FD, map_fd, rec_len, prog, &attr.insn_cnt);
 	attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
 	attr.insns = (uintptr_t)prog;
-	attr.insn_cnt = n;
 	attr.license = (uintptr_t)"GPL";
 	fd = syscall(__NR_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
 	if (fd >= 0)
 		return fd;
 	/* Again for the verifier's log, whose end says why. */
 	printf("# BPF_PROG_LOAD: %s\n", strerror(errno));
-	attr.log_buf = (uintptr_t)log;
-	attr.log_size = sizeof(log);
+	attr.log_buf = (uintptr_t)prog_log;
+	attr.log_size = sizeof(prog_log);
 	attr.log_level = 1;
-	if (syscall(__NR_bpf, BPF_PROG_LOAD, &attr, sizeof(attr)) < 0 && log[0])
-		printf("# %s\n", log + (strlen(log) > 1000 ? strlen(log) - 1000 : 0));
+	if (syscall(__NR_bpf, BPF_PROG_LOAD, &attr, sizeof(attr)) < 0 && prog_log[0])
+		printf("# %s\n", prog_log + (strlen(prog_log) > 1000 ? strlen(prog_log) - 1000 : 0));
 	return -1;
 }
 
-/* Up to BATCH records of the kernel's: how many went in, or -1. */
+static int ours_prog_load(int ring_fd, __u32 rec_len)
+{
+	struct bpf_insn prog[64];
+	struct prog_load req = {
+		.size = sizeof(req),
+		.insns = (uintptr_t)prog,
+		.obj_fds = (uintptr_t)&ring_fd,
+		.nr_objs = 1,
+		.log_level = 1,
+		.log_buf = (uintptr_t)prog_log,
+		.log_size = sizeof(prog_log),
+		.license = (uintptr_t)"GPL",
+	};
+	int fd;
+
+	prog_insns(BPF_PSEUDO_MAP_IDX, 0, rec_len, prog, &req.insn_cnt);
+	fd = ioctl(dev_fd, PROG_IOC_LOAD, &req);
+	if (fd < 0)
+		printf("# PROG_IOC_LOAD: %s: %s\n", strerror(errno), prog_log);
+	return fd;
+}
+
+/* Up to BATCH records: how many went in, or -1. */
 static int kern_batch(const struct ring *r)
 {
 	static const unsigned char pkt[64];
@@ -131,25 +161,13 @@ static int kern_batch(const struct ring *r)
 	return attr.test.retval;
 }
 
-/* ---- ours: the output ioctl ---- */
-
 static int ours_batch(const struct ring *r)
 {
-	static const unsigned char zeros[MAX_RECORD];
-	struct ringbuf_record recs[BATCH];
-	struct ringbuf_output out = {
-		.size = sizeof(out),
-		.flags = RINGBUF_NO_WAKEUP,
-		.records = (uintptr_t)recs,
-		.nr_records = BATCH,
-	};
-	int i;
+	struct prog_run req = { .size = sizeof(req), .repeat = 1 };
 
-	for (i = 0; i < BATCH; i++)
-		recs[i] = (struct ringbuf_record){ .data = (uintptr_t)zeros, .len = r->rec_len };
-	if (!ioctl(r->fd, RINGBUF_IOC_OUTPUT, &out))
-		return out.nr_written;
-	return errno == EAGAIN ? 0 : -1;
+	if (ioctl(r->prog_fd, PROG_IOC_RUN, &req))
+		return -1;
+	return req.retval;
 }
 
 /* ---- the rings ---- */
@@ -162,19 +180,22 @@ static bool ring_open(enum impl impl, __u32 rec_len, struct ring *r)
 	*r = (struct ring){ .impl = impl, .rec_len = rec_len, .prog_fd = -1 };
 	if (impl == OURS) {
 		r->fd = ioctl(dev_fd, RINGBUF_IOC_CREATE, &req);
-		return r->fd >= 0 || error("RINGBUF_IOC_CREATE");
+		if (r->fd < 0)
+			return error("RINGBUF_IOC_CREATE");
+		r->prog_fd = ours_prog_load(r->fd, rec_len);
+	} else {
+		memset(&attr, 0, sizeof(attr));
+		attr.map_type = BPF_MAP_TYPE_RINGBUF;
+		attr.max_entries = RING_SIZE;
+		r->fd = syscall(__NR_bpf, BPF_MAP_CREATE, &attr, sizeof(attr));
+		if (r->fd < 0)
+			return error("BPF_MAP_CREATE");
+		r->prog_fd = kern_prog_load(r->fd, rec_len);
 	}
-	memset(&attr, 0, sizeof(attr));
-	attr.map_type = BPF_MAP_TYPE_RINGBUF;
-	attr.max_entries = RING_SIZE;
-	r->fd = syscall(__NR_bpf, BPF_MAP_CREATE, &attr, sizeof(attr));
-	if (r->fd < 0)
-		return error("BPF_MAP_CREATE");
-	r->prog_fd = prog_load(r->fd, rec_len);
 	if (r->prog_fd >= 0)
 		return true;
 	close(r->fd);
-	return error("BPF_PROG_LOAD");
+	return error(impl == OURS ? "PROG_IOC_LOAD" : "BPF_PROG_LOAD");
 }
 
 static void ring_close(struct ring *r)
@@ -270,7 +291,7 @@ static bool ring_round(enum impl impl, int nprod, __u32 rec_len, long records, d
 	for (i = 0; i < nprod; i++) {
 		pthread_join(prod[i].thread, NULL);
 		if (prod[i].failed)
-			ok = error(impl == OURS ? "RINGBUF_IOC_OUTPUT" : "BPF_PROG_TEST_RUN");
+			ok = error(impl == OURS ? "PROG_IOC_RUN" : "BPF_PROG_TEST_RUN");
 	}
 	pthread_barrier_destroy(&start);
 	arena_ring_buffer__free(rb);
@@ -363,8 +384,8 @@ int main(int argc, char **argv)
 	printf("# %d rounds, %ld CPUs; the kernel's BPF ring buffer: %s\n", rounds,
 	       sysconf(_SC_NPROCESSORS_ONLN),
 	       have_kern ? "available" : "not available (ours only)");
-	printf("# ours is produced by RINGBUF_IOC_OUTPUT from user space until programs exist; "
-	       "the kernel's by a BPF program through BPF_PROG_TEST_RUN\n");
+	printf("# both rings are produced by the same BPF program, ours through PROG_IOC_RUN "
+	       "(interpreted until the JITs land), the kernel's through BPF_PROG_TEST_RUN\n");
 	printf("# QEMU (TCG) distorts absolute numbers: compare ours/kernel ratios of one boot\n");
 	for (i = 0; i < COUNT(scenarios); i++)
 		run_scenario(&scenarios[i], rounds);
