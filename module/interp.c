@@ -640,6 +640,9 @@ next:
 			break;
 		/* may_goto: falls through while the invocation's budget lasts. */
 		case BPF_JMP | ISA_JCOND:
+			if (!(frame->may_goto % PROG_STOP_CHECK_EVERY) && frame->may_goto &&
+			    prog_should_stop())
+				frame->may_goto = 0;
 			if (!frame->may_goto)
 				insn += insn->off;
 			else

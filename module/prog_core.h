@@ -134,6 +134,16 @@ void *prog_arena_page(const struct prog_obj *arena, u32 pgoff);
 /* Page size of the arena's pages (PAGE_SIZE in the module). */
 u32 prog_arena_page_size(void);
 
+/*
+ * Called by long loops (may_goto, bpf_loop) now and then: lets the CPU
+ * go to others and says whether the run should end early, because whoever
+ * started it has a signal pending.  A program's loops may then end before
+ * their budget: may_goto may exit at any time.
+ */
+bool prog_should_stop(void);
+/* How many iterations of such a loop go between two calls. */
+#define PROG_STOP_CHECK_EVERY	(1U << 16)
+
 /* Interprets prog's entry with r1 = ctx and returns r0, JIT or not. */
 u64 interp_run(const struct prog_core *prog, void *ctx);
 /*

@@ -142,9 +142,16 @@ static u64 helper_loop(u64 nr, u64 callback, u64 ctx, u64 flags, u64 r5)
 		return -EINVAL;
 	if (nr > LOOP_MAX)
 		return -E2BIG;
-	for (i = 0; i < nr; i++)
+	for (i = 0; i < nr; i++) {
+		/*
+		 * Nested loops multiply: a signal must still end the run, so
+		 * each loop looks first thing, and then now and then.
+		 */
+		if (!(i % PROG_STOP_CHECK_EVERY) && prog_should_stop())
+			return -EINTR;
 		if (prog_func_call(func, i, ctx, 0, 0, 0))
 			return i + 1;
+	}
 	return nr;
 }
 

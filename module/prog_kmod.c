@@ -15,6 +15,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/license.h>
+#include <linux/percpu.h>
 #include <linux/preempt.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -37,7 +38,7 @@
 /* Beyond this the log is cut (and the load fails with ENOSPC). */
 #define PROG_LOG_MAX		(16U << 20)
 #define PROG_LOG_MIN		128
-/* How many runs of a repeat go between checks for signals and rescheds. */
+/* How many runs of a repeat go between two rescheds. */
 #define PROG_RUN_BATCH		1024
 
 struct prog {
@@ -338,6 +339,21 @@ err_free:
 	return err;
 }
 
+/*
+ * Whose run this CPU is executing: programs run with migration disabled,
+ * so the CPU's slot stays theirs for the run.  A run on every CPU runs in
+ * kernel workers, on behalf of the task that asked: its signals count.
+ */
+static DEFINE_PER_CPU(struct task_struct *, prog_run_caller);
+
+bool prog_should_stop(void)
+{
+	struct task_struct *caller = this_cpu_read(prog_run_caller);
+
+	cond_resched();
+	return caller && signal_pending(caller);
+}
+
 /* One CPU's share of a PROG_IOC_RUN. */
 struct prog_run_work {
 	struct work_struct work;
@@ -357,16 +373,18 @@ static void prog_run_repeat(struct prog_run_work *run)
 
 	for (i = 0; i < run->repeat; i++) {
 		migrate_disable();
+		this_cpu_write(prog_run_caller, run->caller);
 		run->retval = prog_func_call(&run->prog->core.funcs[0],
 					     (unsigned long)run->ctx, 0, 0, 0, 0);
+		this_cpu_write(prog_run_caller, NULL);
 		migrate_enable();
-		if ((i + 1) % PROG_RUN_BATCH || i + 1 == run->repeat)
-			continue;
+		/* Also after the last run: its loops may have ended early. */
 		if (signal_pending(run->caller)) {
 			run->err = -EINTR;
 			break;
 		}
-		cond_resched();
+		if (!((i + 1) % PROG_RUN_BATCH))
+			cond_resched();
 	}
 	run->ns = ktime_get_ns() - start;
 }

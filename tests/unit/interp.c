@@ -290,6 +290,16 @@ static u64 arena_run(struct arena_fixture *f, const char *text, u64 arg)
 	return run_with(text, &f->obj, 1, arg);
 }
 
+/* A stop request (a signal, in the module) ends may_goto loops at once. */
+static void may_goto_ends_when_asked_to_stop(void)
+{
+	fake_stop_requested = true;
+	EXPECT_R0(run("mov %r0, 0\nloop:\nmay_goto out\nadd %r0, 1\nja loop\nout:\nexit"), 0);
+	fake_stop_requested = false;
+	EXPECT_R0(run("mov %r0, 0\nloop:\nmay_goto out\nadd %r0, 1\njlt %r0, 100000, loop\n"
+		      "out:\nexit"), 100000);
+}
+
 static void arena_load_store_on_present_page(void)
 {
 	struct arena_fixture f;
@@ -449,6 +459,7 @@ static void kfunc_allocates_arena_page(void)
 static const struct tap_test tests[] = {
 	{ "interp", "ctx-reaches-r1", ctx_reaches_r1 },
 	{ "interp", "atomics-from-threads-lose-nothing", atomics_from_threads_lose_nothing },
+	{ "interp", "may-goto-ends-when-asked-to-stop", may_goto_ends_when_asked_to_stop },
 	{ "interp", "arena-load-store-on-present-page", arena_load_store_on_present_page },
 	{ "interp", "arena-absent-page-loads-0-and-drops-stores",
 	  arena_absent_page_loads_0_and_drops_stores },

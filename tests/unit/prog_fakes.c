@@ -94,6 +94,13 @@ void *prog_arena_page(const struct prog_obj *obj, u32 pgoff)
 	return pgoff < arena->nr_pages ? arena->pages[pgoff] : NULL;
 }
 
+bool fake_stop_requested;
+
+bool prog_should_stop(void)
+{
+	return fake_stop_requested;
+}
+
 u32 prog_arena_page_size(void)
 {
 	return FAKE_ARENA_PAGE_SIZE;

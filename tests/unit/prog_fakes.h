@@ -23,4 +23,7 @@ void fake_arena_destroy(struct fake_arena *arena);
 void *fake_arena_populate(struct fake_arena *arena, u32 pgoff);
 void fake_arena_remove(struct fake_arena *arena, u32 pgoff);
 
+/* What prog_should_stop() answers: a signal pending, as the module sees it. */
+extern bool fake_stop_requested;
+
 #endif /* ARENA_PROG_FAKES_H */

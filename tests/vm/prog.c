@@ -17,6 +17,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <arena_kmod.h>
@@ -344,6 +345,31 @@ static void run_interrupted_by_signal(void)
 	close(fd);
 }
 
+/*
+ * Loops nested in callbacks multiply (2^23 x 2^23 iterations here): a
+ * signal must still end the run, and soon.
+ */
+static void nested_loops_interrupted(void)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	int fd = load_must("lddw %r1, 0x800000\nldfunc %r2, outer\nmov %r3, 0\nmov %r4, 0\n"
+			   "call 181\nmov %r0, 0\nexit\n"
+			   "outer:\nlddw %r1, 0x800000\nldfunc %r2, inner\nmov %r3, 0\n"
+			   "mov %r4, 0\ncall 181\nmov %r0, 0\nexit\n"
+			   "inner:\nmov %r0, 0\nexit", NULL, 0, 0);
+	struct prog_run req = { .size = sizeof(req) };
+	struct timespec t0, t1;
+
+	sigaction(SIGALRM, &sa, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	alarm(1);
+	TAP_EXPECT_ERRNO(run_raw(fd, &req), EINTR);
+	alarm(0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	TAP_EXPECT(t1.tv_sec - t0.tv_sec < 10);
+	close(fd);
+}
+
 static void array_lookup_helper(void)
 {
 	int array = dev_array_new(0, 16, 4), fd;
@@ -611,6 +637,7 @@ static const struct tap_test tests[] = {
 	{ "prog", "run-bad-args", run_bad_args },
 	{ "prog", "run-every-cpu-atomics", run_every_cpu_atomics },
 	{ "prog", "run-interrupted-by-signal", run_interrupted_by_signal },
+	{ "prog", "nested-loops-interrupted", nested_loops_interrupted },
 	{ "prog", "array-lookup-helper", array_lookup_helper },
 	{ "prog", "ringbuf-helpers", ringbuf_helpers },
 	{ "prog", "user-ringbuf-drain", user_ringbuf_drain },
