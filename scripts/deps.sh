@@ -20,7 +20,11 @@ host_arch=$(dpkg --print-architecture)
 packages=(
 	# module and user-space builds
 	make gcc libc6-dev pkg-config bc flex bison libelf-dev libssl-dev kmod
+	# the ELF loader (userspace/loader): BTF parsing and static linking
+	libbpf-dev zlib1g-dev
 	sparse dwarves
+	# the fuzzers (tests/fuzz): clang, its libFuzzer and sanitizer runtimes, llvm-symbolizer
+	clang-19 libclang-rt-19-dev llvm-19
 	# arm64 cross-builds (module and static test binaries)
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	# test VMs
