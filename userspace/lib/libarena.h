@@ -477,6 +477,14 @@ struct arena_prog_run_opts {
  */
 int arena_prog__run(int prog_fd, struct arena_prog_run_opts *opts);
 
+/*
+ * Describes the program (PROG_IOC_INFO, see arena_kmod.h) into the
+ * info_len bytes at info: set xlated/jited and their lengths to have the
+ * instructions and the machine code copied out.  0, or -EINVAL, -EPERM
+ * (the machine code needs CAP_SYS_ADMIN), -EFAULT.
+ */
+int arena_prog__info(int prog_fd, struct prog_info *info, __u32 info_len);
+
 enum libarena_print_level {
 	LIBARENA_WARN,
 	LIBARENA_INFO,
