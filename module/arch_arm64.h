@@ -6,6 +6,7 @@
 #include <linux/bits.h>
 #include <asm/asm-extable.h>
 #include <asm/extable.h>
+#include <asm/lse.h>
 #include <asm/pgtable.h>
 #include <asm/sysreg.h>
 #include <asm/tlbflush.h>
@@ -60,6 +61,15 @@ static inline void arena_arch_ex_bpf(struct exception_table_entry *ex,
 		    FIELD_PREP(GENMASK(26, 0), fixup - (insn + len));
 	ex->type = EX_TYPE_BPF;
 	ex->data = 0;
+}
+
+/*
+ * What the kernel's own atomics decide by, an alternative patched into the
+ * module at load: true when every CPU has LSE and the kernel uses them.
+ */
+static inline bool arena_arch_jit_lse(void)
+{
+	return system_uses_lse_atomics();
 }
 
 #endif /* ARENA_ARCH_ARM64_H */

@@ -49,6 +49,8 @@ struct jit_target {
 	u64 code_addr;
 	u64 kern_vm_start;	/* the arena's kernel view, 0 without an arena */
 	bool ibt;		/* endbr64 / bti c at every entry */
+	bool pac;		/* arm64: paciasp / autiasp around every function */
+	bool lse;		/* arm64: LSE atomics, else load/store-exclusive loops */
 	bool harden;		/* blind untrusted immediates */
 };
 
