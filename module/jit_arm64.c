@@ -379,17 +379,18 @@ static void emit_pop(struct jit_state *j, u8 a, u8 b)
 #define A64_RET		0xd65f03c0
 #define A64_DMB_ISH	0xd5033bbf
 
-static void emit_budget_store(struct jit_state *j, u8 rt)
+/* The may_goto budget, a word at sp + slot. */
+static void emit_budget_store(struct jit_state *j, s32 slot, u8 rt)
 {
-	emit(j, 0xb9000000 | A64_SP << 5 | rt);			/* str wt, [sp] */
+	emit(j, 0xb9000000 | (u32)slot / 4 << 10 | A64_SP << 5 | rt);	/* str wt */
 }
 
-static void emit_budget_load(struct jit_state *j, u8 rt)
+static void emit_budget_load(struct jit_state *j, s32 slot, u8 rt)
 {
-	emit(j, 0xb9400000 | A64_SP << 5 | rt);			/* ldr wt, [sp] */
+	emit(j, 0xb9400000 | (u32)slot / 4 << 10 | A64_SP << 5 | rt);	/* ldr wt */
 }
 
-static void emit_prologue(struct jit_state *j, u32 frame, bool budget)
+static void emit_prologue(struct jit_state *j, u32 frame, const struct jit_frame *fr)
 {
 	if (j->target->ibt)
 		emit(j, A64_BTI_C);
@@ -403,9 +404,9 @@ static void emit_prologue(struct jit_state *j, u32 frame, bool budget)
 	emit_addsub_imm(j, true, false, false, A64_BPF_FP, A64_SP, 0);
 	if (frame)
 		emit_addsub_imm(j, true, true, false, A64_SP, A64_SP, frame);
-	if (budget) {
+	if (fr->may_goto) {
 		emit_mov_imm(j, false, A64_TMP, ISA_MAY_GOTO_BUDGET);
-		emit_budget_store(j, A64_TMP);
+		emit_budget_store(j, fr->budget_slot, A64_TMP);
 	}
 	if (j->prog->arena)
 		emit_mov_addr(j, A64_ARENA, j->target->kern_vm_start);
@@ -471,74 +472,56 @@ static void emit_divmod(struct jit_state *j, bool w, bool mod, bool is_signed, u
 }
 
 /* BPF_END and bswap: to big endian swaps, to little endian truncates. */
-static int emit_end(struct jit_state *j, bool swap, u8 rd, s32 bits)
+static void emit_end(struct jit_state *j, bool swap, u8 rd, s32 bits)
 {
 	switch (bits) {
 	case 16:
 		if (swap)
 			emit(j, 0x5ac00400 | rd << 5 | rd);		/* rev16 w */
 		emit_bfm(j, false, false, rd, rd, 0, 15);		/* uxth */
-		return 0;
+		break;
 	case 32:
 		if (swap)
 			emit(j, 0x5ac00800 | rd << 5 | rd);		/* rev w */
 		else
 			emit_mov_rr(j, false, rd, rd);
-		return 0;
+		break;
 	case 64:
 		if (swap)
 			emit(j, 0xdac00c00 | rd << 5 | rd);		/* rev x */
-		return 0;
-	default:
-		return -EOPNOTSUPP;
+		break;
 	}
 }
 
-static int emit_movsx(struct jit_state *j, bool w, u8 rd, u8 rn, s16 bits)
+static void emit_movsx(struct jit_state *j, bool w, u8 rd, u8 rn, s16 bits)
 {
 	switch (bits) {
 	case 8:
 	case 16:
 		emit_bfm(j, w, true, rd, rn, 0, bits - 1);
-		return 0;
+		break;
 	case 32:
 		if (w)
 			emit_bfm(j, true, true, rd, rn, 0, 31);		/* sxtw */
 		else
 			emit_mov_rr(j, false, rd, rn);
-		return 0;
-	default:
-		return -EOPNOTSUPP;
+		break;
 	}
 }
 
-/* as(0) -> as(1): the user address of an arena offset, 0 staying 0. */
-static void emit_cast_to_user(struct jit_state *j, u8 rd, u8 rn)
-{
-	const struct prog_obj *arena = j->prog->arena;
-	u32 skip;
 
-	emit_mov_rr(j, false, rd, rn);
-	if (!arena || (arena->flags & PROG_OBJ_F_NO_USER_CONV))
-		return;
-	skip = emit_skip_cbz(j, true, false, rd);
-	emit_mov_imm(j, true, A64_TMP, arena->user_vm_start & ~(u64)U32_MAX);
-	emit_alu_rr(j, true, ALU_ORR, rd, rd, A64_TMP);
-	a64_land(j, skip);
-}
-
-static int emit_addr_space_cast(struct jit_state *j, const struct bpf_insn *insn)
+void jit_arch_cast(struct jit_state *j, const struct bpf_insn *insn, u64 user_hi)
 {
 	u8 rd = a64_bpf_reg[insn->dst_reg];
-	u8 rn = a64_bpf_reg[insn->src_reg];
+	u32 skip;
 
-	if ((u32)insn->imm == ISA_CAST_TO_KERN)
-		emit_mov_rr(j, false, rd, rn);
-	else if ((u32)insn->imm == ISA_CAST_TO_USER)
-		emit_cast_to_user(j, rd, rn);
-	else
-		return -EOPNOTSUPP;
-	return 0;
+	emit_mov_rr(j, false, rd, a64_bpf_reg[insn->src_reg]);
+	if (!user_hi)
+		return;
+	skip = emit_skip_cbz(j, true, false, rd);
+	emit_mov_imm(j, true, A64_TMP, user_hi);
+	emit_alu_rr(j, true, ALU_ORR, rd, rd, A64_TMP);
+	a64_land(j, skip);
 }
 
 /* add, sub, and, or, xor with an immediate: add / sub immediate when it fits. */
@@ -555,7 +538,7 @@ static void emit_alu_imm(struct jit_state *j, bool w, u8 op, u8 rd, s32 imm)
 	emit_alu_rr(j, w, a64_alu_op(op), rd, rd, A64_TMP);
 }
 
-static int emit_alu(struct jit_state *j, const struct bpf_insn *insn)
+void jit_arch_alu(struct jit_state *j, const struct bpf_insn *insn)
 {
 	bool w = BPF_CLASS(insn->code) == BPF_ALU64;
 	bool k = BPF_SRC(insn->code) == BPF_K;
@@ -574,24 +557,22 @@ static int emit_alu(struct jit_state *j, const struct bpf_insn *insn)
 			emit_alu_imm(j, w, op, rd, imm);
 		else
 			emit_alu_rr(j, w, a64_alu_op(op), rd, rd, rm);
-		return 0;
+		break;
 	case BPF_MUL:
 		if (k) {
 			emit_imm_operand(j, w, imm);
 			rm = A64_TMP;
 		}
 		emit_madd(j, w, false, rd, rd, rm, A64_ZR);
-		return 0;
+		break;
 	case BPF_DIV:
 	case BPF_MOD:
-		if (insn->off != 0 && insn->off != ISA_SIGNED_DIV)
-			return -EOPNOTSUPP;
 		if (k) {
 			emit_imm_operand(j, w, imm);
 			rm = A64_TMP;
 		}
 		emit_divmod(j, w, op == BPF_MOD, insn->off == ISA_SIGNED_DIV, rd, rm);
-		return 0;
+		break;
 	case BPF_LSH:
 	case BPF_RSH:
 	case BPF_ARSH:
@@ -600,26 +581,23 @@ static int emit_alu(struct jit_state *j, const struct bpf_insn *insn)
 		else
 			emit_alu2(j, w, op == BPF_LSH ? ALU2_LSLV : op == BPF_RSH ? ALU2_LSRV :
 				  ALU2_ASRV, rd, rd, rm);
-		return 0;
+		break;
 	case BPF_NEG:
 		emit_alu_rr(j, w, ALU_SUB, rd, A64_ZR, rd);
-		return 0;
+		break;
 	case BPF_MOV:
 		if (k && imm && j->target->harden)
 			emit_blinded_imm(j, w, rd, imm);
 		else if (k)
 			emit_mov_imm(j, w, rd, w ? (u64)(s64)imm : (u32)imm);
 		else if (insn->off)
-			return emit_movsx(j, w, rd, rm, insn->off);
+			emit_movsx(j, w, rd, rm, insn->off);
 		else if (!w || rd != rm)
 			emit_mov_rr(j, w, rd, rm);
-		return 0;
-	case BPF_END:
-		if (w && BPF_SRC(insn->code) != BPF_TO_LE)
-			return -EOPNOTSUPP;
-		return emit_end(j, w || BPF_SRC(insn->code) == BPF_TO_BE, rd, imm);
-	default:
-		return -EOPNOTSUPP;
+		break;
+	default:	/* BPF_END */
+		emit_end(j, w || BPF_SRC(insn->code) == BPF_TO_BE, rd, imm);
+		break;
 	}
 }
 
@@ -666,48 +644,30 @@ static u8 a64_base(struct jit_state *j, bool arena, u8 rn)
 	return A64_ADDR;
 }
 
-static int emit_mem(struct jit_state *j, const struct bpf_insn *insn)
+void jit_arch_load(struct jit_state *j, const struct bpf_insn *insn, bool arena, bool sx)
 {
-	u8 size = BPF_SIZE(insn->code), mode = BPF_MODE(insn->code);
 	u8 rd = a64_bpf_reg[insn->dst_reg];
-	u8 rn = a64_bpf_reg[insn->src_reg];
-	bool arena, sx;
-	u8 base, val;
+	u8 base = a64_base(j, arena, a64_bpf_reg[insn->src_reg]);
 
-	switch (BPF_CLASS(insn->code)) {
-	case BPF_LDX:
-		if (mode != BPF_MEM && mode != ISA_MEMSX && mode != ISA_PROBE_MEM32 &&
-		    mode != ISA_PROBE_MEM32SX)
-			return -EOPNOTSUPP;
-		sx = mode == ISA_MEMSX || mode == ISA_PROBE_MEM32SX;
-		if (sx && size == BPF_DW)
-			return -EOPNOTSUPP;
-		arena = mode == ISA_PROBE_MEM32 || mode == ISA_PROBE_MEM32SX;
-		base = a64_base(j, arena, rn);
-		emit_ldst(j, size, sx ? LDST_LOAD_SX64 : LDST_LOAD, rd, base, insn->off);
-		if (arena)
-			a64_fault(j, rd);
-		return 0;
-	case BPF_ST:
-	case BPF_STX:
-		if (mode != BPF_MEM && mode != ISA_PROBE_MEM32)
-			return -EOPNOTSUPP;
-		arena = mode == ISA_PROBE_MEM32;
-		val = rn;
-		if (BPF_CLASS(insn->code) == BPF_ST && !insn->imm) {
-			val = A64_ZR;
-		} else if (BPF_CLASS(insn->code) == BPF_ST) {
-			emit_imm_operand(j, true, insn->imm);
-			val = A64_TMP;
-		}
-		base = a64_base(j, arena, rd);
-		emit_ldst(j, size, LDST_STORE, val, base, insn->off);
-		if (arena)
-			a64_fault(j, A64_FAULT_NONE);
-		return 0;
-	default:
-		return -EOPNOTSUPP;
+	emit_ldst(j, BPF_SIZE(insn->code), sx ? LDST_LOAD_SX64 : LDST_LOAD, rd, base, insn->off);
+	if (arena)
+		a64_fault(j, rd);
+}
+
+void jit_arch_store(struct jit_state *j, const struct bpf_insn *insn, bool arena)
+{
+	u8 val = a64_bpf_reg[insn->src_reg], base;
+
+	if (BPF_CLASS(insn->code) == BPF_ST && !insn->imm) {
+		val = A64_ZR;
+	} else if (BPF_CLASS(insn->code) == BPF_ST) {
+		emit_imm_operand(j, true, insn->imm);
+		val = A64_TMP;
 	}
+	base = a64_base(j, arena, a64_bpf_reg[insn->dst_reg]);
+	emit_ldst(j, BPF_SIZE(insn->code), LDST_STORE, val, base, insn->off);
+	if (arena)
+		a64_fault(j, A64_FAULT_NONE);
 }
 
 /*
@@ -834,30 +794,12 @@ static void emit_atomic_llsc(struct jit_state *j, const struct bpf_insn *insn, b
  * An arena atomic must be naturally aligned (the interpreter's rule, which
  * arm64's LSE2 would relax): a misaligned one gives its result register 0.
  */
-static int emit_atomic(struct jit_state *j, const struct bpf_insn *insn)
+void jit_arch_atomic(struct jit_state *j, const struct bpf_insn *insn, bool arena)
 {
-	bool arena = BPF_MODE(insn->code) == ISA_PROBE_ATOMIC;
 	bool w = BPF_SIZE(insn->code) == BPF_DW;
 	u8 rt = a64_atomic_result(insn);
 	u32 misaligned = 0, done;
 
-	if (BPF_SIZE(insn->code) != BPF_W && !w)
-		return -EOPNOTSUPP;
-	switch (insn->imm) {
-	case BPF_ADD:
-	case BPF_AND:
-	case BPF_OR:
-	case BPF_XOR:
-	case BPF_ADD | BPF_FETCH:
-	case BPF_AND | BPF_FETCH:
-	case BPF_OR | BPF_FETCH:
-	case BPF_XOR | BPF_FETCH:
-	case BPF_XCHG:
-	case BPF_CMPXCHG:
-		break;
-	default:
-		return -EOPNOTSUPP;
-	}
 	emit_add_imm(j, A64_ADDR, a64_base(j, arena, a64_bpf_reg[insn->dst_reg]), insn->off);
 	if (arena) {
 		emit_and_low_ones(j, true, true, A64_ZR, A64_ADDR, w ? 3 : 2);	/* tst */
@@ -868,16 +810,15 @@ static int emit_atomic(struct jit_state *j, const struct bpf_insn *insn)
 	else
 		emit_atomic_llsc(j, insn, arena);
 	if (!arena)
-		return 0;
+		return;
 	if (rt == A64_FAULT_NONE) {
 		a64_land(j, misaligned);
-		return 0;
+		return;
 	}
 	done = emit_skip(j, A64_AL);
 	a64_land(j, misaligned);
 	emit_mov_rr(j, true, rt, A64_ZR);
 	a64_land(j, done);
-	return 0;
 }
 
 static enum a64_cond a64_jmp_cond(u8 op)
@@ -906,7 +847,7 @@ static enum a64_cond a64_jmp_cond(u8 op)
 	}
 }
 
-static int emit_cond_jump(struct jit_state *j, const struct bpf_insn *insn, u32 target)
+void jit_arch_cond_jump(struct jit_state *j, const struct bpf_insn *insn, u32 target)
 {
 	bool w = BPF_CLASS(insn->code) == BPF_JMP;
 	u8 rd = a64_bpf_reg[insn->dst_reg];
@@ -914,15 +855,13 @@ static int emit_cond_jump(struct jit_state *j, const struct bpf_insn *insn, u32 
 	u8 op = BPF_OP(insn->code);
 	s64 imm = w ? (s64)insn->imm : (s64)(u32)insn->imm;
 
-	if (op > BPF_JSLE || op == BPF_JA || op == BPF_CALL || op == BPF_EXIT)
-		return -EOPNOTSUPP;
 	if (BPF_SRC(insn->code) == BPF_K && op != BPF_JSET && !j->target->harden &&
 	    insn->imm > -4096 && insn->imm < 4096) {
 		/* cmp / cmn immediate: the same flags as a cmp with the register */
 		emit_addsub_imm(j, w, insn->imm >= 0, true, A64_ZR, rd,
 				insn->imm >= 0 ? insn->imm : -insn->imm);
 		emit_jump(j, a64_jmp_cond(op), target);
-		return 0;
+		return;
 	}
 	if (BPF_SRC(insn->code) == BPF_K) {
 		if (j->target->harden)
@@ -933,36 +872,33 @@ static int emit_cond_jump(struct jit_state *j, const struct bpf_insn *insn, u32 
 	}
 	emit_alu_rr(j, w, op == BPF_JSET ? ALU_ANDS : ALU_SUBS, A64_ZR, rd, rm);
 	emit_jump(j, a64_jmp_cond(op), target);
-	return 0;
 }
 
-static int emit_call_insn(struct jit_state *j, const struct bpf_insn *insn, u32 idx)
+void jit_arch_call(struct jit_state *j, u32 func)
 {
-	prog_helper_fn fn;
-	int f;
-
-	if (BPF_SRC(insn->code) != BPF_K)
-		return -EOPNOTSUPP;	/* callx: no indirect calls here */
-	if (insn->src_reg == BPF_PSEUDO_CALL) {
-		f = jit_find_func(j->prog, idx + insn->imm + 1);
-		if (f < 0)
-			return -EINVAL;
-		/* bl: +-128 MiB, more than the pool */
-		emit(j, 0x94000000 | ((u32)(a64_branch_off(j, jit_entry_block(j, f)) >> 2) &
-				      0x3ffffff));
-	} else {
-		if (insn->src_reg == BPF_PSEUDO_KFUNC_CALL)
-			fn = prog_kfunc(insn->imm);
-		else if (insn->src_reg == 0)
-			fn = prog_helper(insn->imm);
-		else
-			return -EOPNOTSUPP;
-		if (!fn)
-			return -EOPNOTSUPP;
-		emit_call_addr(j, (u64)(unsigned long)fn);
-	}
+	/* bl: +-128 MiB, more than the pool */
+	emit(j, 0x94000000 | ((u32)(a64_branch_off(j, jit_entry_block(j, func)) >> 2) &
+			      0x3ffffff));
 	emit_mov_rr(j, true, a64_bpf_reg[BPF_REG_0], 0);
-	return 0;
+}
+
+void jit_arch_call_native(struct jit_state *j, prog_helper_fn fn)
+{
+	emit_call_addr(j, (u64)(unsigned long)fn);
+	emit_mov_rr(j, true, a64_bpf_reg[BPF_REG_0], 0);
+}
+
+void jit_arch_jump(struct jit_state *j, u32 target)
+{
+	emit_jump(j, A64_AL, target);
+}
+
+void jit_arch_ld_imm64(struct jit_state *j, u8 dst_reg, u64 value)
+{
+	if (j->target->harden)
+		emit_blinded_imm64(j, a64_bpf_reg[dst_reg], value);
+	else
+		emit_mov_imm(j, true, a64_bpf_reg[dst_reg], value);
 }
 
 /*
@@ -972,13 +908,13 @@ static int emit_call_insn(struct jit_state *j, const struct bpf_insn *insn, u32 
  * should end, spend the whole budget and start over, which then jumps.
  * The only branch whose size depends on the layout comes first.
  */
-static void emit_may_goto(struct jit_state *j, u32 target)
+void jit_arch_may_goto(struct jit_state *j, const struct jit_frame *fr, u32 target)
 {
 	static const u8 saved[][2] = { { 0, 1 }, { 2, 3 }, { 4, 7 } };
 	u32 again = j->blen, skip, i;
 	u32 check_bits = __builtin_ctz(PROG_STOP_CHECK_EVERY);
 
-	emit_budget_load(j, A64_TMP);
+	emit_budget_load(j, fr->budget_slot, A64_TMP);
 	emit_cbz_jump(j, false, false, A64_TMP, target);
 	emit_and_low_ones(j, false, true, A64_ZR, A64_TMP, check_bits);	/* tst */
 	skip = emit_skip(j, A64_NE);
@@ -989,92 +925,22 @@ static void emit_may_goto(struct jit_state *j, u32 target)
 	for (i = ARRAY_SIZE(saved); i-- > 0;)
 		emit_pop(j, saved[i][0], saved[i][1]);
 	i = emit_skip_cbz(j, false, false, A64_TMP);
-	emit_budget_store(j, A64_ZR);
+	emit_budget_store(j, fr->budget_slot, A64_ZR);
 	emit_b(j, (s64)again - j->blen);
 	a64_land(j, i);
 	a64_land(j, skip);
-	emit_budget_load(j, A64_TMP);
+	emit_budget_load(j, fr->budget_slot, A64_TMP);
 	emit_addsub_imm(j, false, true, false, A64_TMP, A64_TMP, 1);
-	emit_budget_store(j, A64_TMP);
+	emit_budget_store(j, fr->budget_slot, A64_TMP);
 }
 
-static int emit_jmp_class(struct jit_state *j, const struct jit_frame *fr, u32 i)
-{
-	const struct bpf_insn *insn = &j->prog->insns[i];
-	u8 op = BPF_OP(insn->code);
-	s64 target = (s64)i + 1 + insn->off;
-	u32 start = j->prog->funcs[fr->func].start;
-
-	if (BPF_CLASS(insn->code) == BPF_JMP32 && op == BPF_JA)
-		target = (s64)i + 1 + insn->imm;
-	else if (BPF_CLASS(insn->code) == BPF_JMP32 && (op == BPF_CALL || op == BPF_EXIT))
-		return -EOPNOTSUPP;
-	if (op == BPF_CALL)
-		return emit_call_insn(j, insn, i);
-	if (op == BPF_EXIT) {
-		if (i + 1 != fr->end)
-			emit_jump(j, A64_AL, jit_epilogue_block(j, fr->func));
-		return 0;
-	}
-	if (target < start || target >= fr->end)
-		return -EINVAL;
-	if (op == BPF_JA) {
-		if (target != i + 1)
-			emit_jump(j, A64_AL, target);
-		return 0;
-	}
-	if (op == ISA_JCOND) {
-		if (BPF_CLASS(insn->code) != BPF_JMP || insn->src_reg != ISA_MAY_GOTO ||
-		    !fr->may_goto)
-			return -EOPNOTSUPP;
-		emit_may_goto(j, target);
-		return 0;
-	}
-	return emit_cond_jump(j, insn, target);
-}
-
-int jit_arch_insn(struct jit_state *j, const struct jit_frame *fr, u32 i)
-{
-	const struct bpf_insn *insn = &j->prog->insns[i];
-	u8 rd = a64_bpf_reg[insn->dst_reg];
-
-	if (insn->dst_reg > BPF_REG_10 || insn->src_reg > BPF_REG_10)
-		return -EINVAL;
-	switch (BPF_CLASS(insn->code)) {
-	case BPF_ALU64:
-		if (insn->code == (BPF_ALU64 | BPF_MOV | BPF_X) &&
-		    insn->off == ISA_ADDR_SPACE_CAST)
-			return emit_addr_space_cast(j, insn);
-		fallthrough;
-	case BPF_ALU:
-		return emit_alu(j, insn);
-	case BPF_LD:
-		if (!isa_is_ld_imm64(insn) || insn->src_reg || i + 1 >= fr->end)
-			return -EOPNOTSUPP;
-		if (j->target->harden)
-			emit_blinded_imm64(j, rd, isa_ld_imm64_value(insn));
-		else
-			emit_mov_imm(j, true, rd, isa_ld_imm64_value(insn));
-		return 0;
-	case BPF_LDX:
-	case BPF_ST:
-		return emit_mem(j, insn);
-	case BPF_STX:
-		if (BPF_MODE(insn->code) == BPF_ATOMIC ||
-		    BPF_MODE(insn->code) == ISA_PROBE_ATOMIC)
-			return emit_atomic(j, insn);
-		return emit_mem(j, insn);
-	default:	/* BPF_JMP, BPF_JMP32 */
-		return emit_jmp_class(j, fr, i);
-	}
-}
-
-/* The eBPF stack rounded to 16 bytes, then the may_goto budget's slot. */
+/* The eBPF stack rounded to 16 bytes, then the may_goto budget's slot at sp. */
 void jit_arch_prologue(struct jit_state *j, struct jit_frame *fr)
 {
 	u32 frame = (j->prog->funcs[fr->func].stack_depth + 15) & ~15U;
 
-	emit_prologue(j, fr->may_goto ? frame + 16 : frame, fr->may_goto);
+	fr->budget_slot = 0;
+	emit_prologue(j, fr->may_goto ? frame + 16 : frame, fr);
 }
 
 void jit_arch_epilogue(struct jit_state *j)

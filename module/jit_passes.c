@@ -28,7 +28,8 @@ void jit_add_fault(struct jit_state *j, u32 start, u8 reg)
 	j->nr_faults++;
 }
 
-int jit_find_func(const struct prog_core *prog, u32 start)
+/* The function whose first instruction is start, or -1. */
+static int jit_find_func(const struct prog_core *prog, u32 start)
 {
 	u32 f;
 
@@ -36,6 +37,189 @@ int jit_find_func(const struct prog_core *prog, u32 start)
 		if (prog->funcs[f].start == start)
 			return f;
 	return -1;
+}
+
+static int jit_call(struct jit_state *j, const struct bpf_insn *insn, u32 i)
+{
+	prog_helper_fn fn;
+	int f;
+
+	if (BPF_SRC(insn->code) != BPF_K)
+		return -EOPNOTSUPP;	/* callx: no indirect calls here */
+	if (insn->src_reg == BPF_PSEUDO_CALL) {
+		f = jit_find_func(j->prog, i + insn->imm + 1);
+		if (f < 0)
+			return -EINVAL;
+		jit_arch_call(j, f);
+		return 0;
+	}
+	if (insn->src_reg == BPF_PSEUDO_KFUNC_CALL)
+		fn = prog_kfunc(insn->imm);
+	else if (insn->src_reg == 0)
+		fn = prog_helper(insn->imm);
+	else
+		return -EOPNOTSUPP;
+	if (!fn)
+		return -EOPNOTSUPP;
+	jit_arch_call_native(j, fn);
+	return 0;
+}
+
+static int jit_jmp_class(struct jit_state *j, const struct jit_frame *fr, u32 i)
+{
+	const struct bpf_insn *insn = &j->prog->insns[i];
+	u8 op = BPF_OP(insn->code);
+	s64 target = (s64)i + 1 + insn->off;
+	u32 start = j->prog->funcs[fr->func].start;
+
+	if (BPF_CLASS(insn->code) == BPF_JMP32 && op == BPF_JA)
+		target = (s64)i + 1 + insn->imm;
+	else if (BPF_CLASS(insn->code) == BPF_JMP32 && (op == BPF_CALL || op == BPF_EXIT))
+		return -EOPNOTSUPP;
+	if (op == BPF_CALL)
+		return jit_call(j, insn, i);
+	if (op == BPF_EXIT) {
+		if (i + 1 != fr->end)
+			jit_arch_jump(j, jit_epilogue_block(j, fr->func));
+		return 0;
+	}
+	if (target < start || target >= fr->end)
+		return -EINVAL;
+	if (op == BPF_JA) {
+		if (target != i + 1)
+			jit_arch_jump(j, target);
+		return 0;
+	}
+	if (op == ISA_JCOND) {
+		if (BPF_CLASS(insn->code) != BPF_JMP || insn->src_reg != ISA_MAY_GOTO ||
+		    !fr->may_goto)
+			return -EOPNOTSUPP;
+		jit_arch_may_goto(j, fr, target);
+		return 0;
+	}
+	if (op > BPF_JSLE)
+		return -EOPNOTSUPP;
+	jit_arch_cond_jump(j, insn, target);
+	return 0;
+}
+
+static int jit_load(struct jit_state *j, const struct bpf_insn *insn)
+{
+	u8 mode = BPF_MODE(insn->code);
+	bool sx = mode == ISA_MEMSX || mode == ISA_PROBE_MEM32SX;
+
+	if (mode != BPF_MEM && mode != ISA_MEMSX && mode != ISA_PROBE_MEM32 &&
+	    mode != ISA_PROBE_MEM32SX)
+		return -EOPNOTSUPP;
+	if (sx && BPF_SIZE(insn->code) == BPF_DW)
+		return -EOPNOTSUPP;
+	jit_arch_load(j, insn, mode == ISA_PROBE_MEM32 || mode == ISA_PROBE_MEM32SX, sx);
+	return 0;
+}
+
+static int jit_store(struct jit_state *j, const struct bpf_insn *insn)
+{
+	u8 mode = BPF_MODE(insn->code);
+
+	if (mode != BPF_MEM && mode != ISA_PROBE_MEM32)
+		return -EOPNOTSUPP;
+	jit_arch_store(j, insn, mode == ISA_PROBE_MEM32);
+	return 0;
+}
+
+static int jit_atomic(struct jit_state *j, const struct bpf_insn *insn)
+{
+	if (BPF_SIZE(insn->code) != BPF_W && BPF_SIZE(insn->code) != BPF_DW)
+		return -EOPNOTSUPP;
+	switch (insn->imm) {
+	case BPF_ADD:
+	case BPF_AND:
+	case BPF_OR:
+	case BPF_XOR:
+	case BPF_ADD | BPF_FETCH:
+	case BPF_AND | BPF_FETCH:
+	case BPF_OR | BPF_FETCH:
+	case BPF_XOR | BPF_FETCH:
+	case BPF_XCHG:
+	case BPF_CMPXCHG:
+		jit_arch_atomic(j, insn, BPF_MODE(insn->code) == ISA_PROBE_ATOMIC);
+		return 0;
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
+/* The forms of ALU instructions the back ends translate. */
+static bool jit_alu_ok(const struct bpf_insn *insn)
+{
+	bool to_le = BPF_SRC(insn->code) == BPF_TO_LE;
+	u8 op = BPF_OP(insn->code);
+
+	switch (op) {
+	case BPF_DIV:
+	case BPF_MOD:
+		return insn->off == 0 || insn->off == ISA_SIGNED_DIV;
+	case BPF_MOV:
+		return BPF_SRC(insn->code) == BPF_K || insn->off == 0 || insn->off == 8 ||
+		       insn->off == 16 || insn->off == 32;
+	case BPF_END:
+		return (insn->imm == 16 || insn->imm == 32 || insn->imm == 64) &&
+		       (BPF_CLASS(insn->code) == BPF_ALU || to_le);
+	default:
+		return op < BPF_END;
+	}
+}
+
+/* addr_space_cast: what the back end ors into a non-zero user address. */
+static int jit_cast(struct jit_state *j, const struct bpf_insn *insn)
+{
+	const struct prog_obj *arena = j->prog->arena;
+	u64 user_hi = 0;
+
+	if ((u32)insn->imm != ISA_CAST_TO_KERN && (u32)insn->imm != ISA_CAST_TO_USER)
+		return -EOPNOTSUPP;
+	if ((u32)insn->imm == ISA_CAST_TO_USER && arena &&
+	    !(arena->flags & PROG_OBJ_F_NO_USER_CONV))
+		user_hi = arena->user_vm_start & ~(u64)U32_MAX;
+	jit_arch_cast(j, insn, user_hi);
+	return 0;
+}
+
+/* One eBPF instruction (two for ld_imm64) into j->buf. */
+static int jit_insn(struct jit_state *j, const struct jit_frame *fr, u32 i)
+{
+	const struct bpf_insn *insn = &j->prog->insns[i];
+
+	if (insn->dst_reg > BPF_REG_10 || insn->src_reg > BPF_REG_10)
+		return -EINVAL;
+	switch (BPF_CLASS(insn->code)) {
+	case BPF_ALU64:
+		if (insn->code == (BPF_ALU64 | BPF_MOV | BPF_X) &&
+		    insn->off == ISA_ADDR_SPACE_CAST)
+			return jit_cast(j, insn);
+		fallthrough;
+	case BPF_ALU:
+		if (!jit_alu_ok(insn))
+			return -EOPNOTSUPP;
+		jit_arch_alu(j, insn);
+		return 0;
+	case BPF_LD:
+		if (!isa_is_ld_imm64(insn) || insn->src_reg || i + 1 >= fr->end)
+			return -EOPNOTSUPP;
+		jit_arch_ld_imm64(j, insn->dst_reg, isa_ld_imm64_value(insn));
+		return 0;
+	case BPF_LDX:
+		return jit_load(j, insn);
+	case BPF_ST:
+		return jit_store(j, insn);
+	case BPF_STX:
+		if (BPF_MODE(insn->code) == BPF_ATOMIC ||
+		    BPF_MODE(insn->code) == ISA_PROBE_ATOMIC)
+			return jit_atomic(j, insn);
+		return jit_store(j, insn);
+	default:	/* BPF_JMP, BPF_JMP32 */
+		return jit_jmp_class(j, fr, i);
+	}
 }
 
 static bool jit_has_may_goto(const struct prog_core *prog, u32 start, u32 end)
@@ -84,7 +268,7 @@ static int jit_func(struct jit_state *j, u32 f)
 	err = jit_flush(j);
 	for (i = prog->funcs[f].start; !err && i < fr.end; i++) {
 		jit_begin(j, i);
-		err = jit_arch_insn(j, &fr, i);
+		err = jit_insn(j, &fr, i);
 		if (!err && isa_is_ld_imm64(&prog->insns[i]))
 			j->cur[++i] = j->pos + j->blen;
 		if (!err)

@@ -50,7 +50,7 @@ struct jit_frame {
 	u32 func;
 	u32 end;		/* one past its last instruction */
 	bool may_goto;		/* it keeps a may_goto budget */
-	s32 budget_slot;	/* where, for the back end that wants to say */
+	s32 budget_slot;	/* where, relative to a register the back end picks */
 };
 
 static inline u32 jit_entry_block(const struct jit_state *j, u32 f)
@@ -72,13 +72,34 @@ void jit_emit_bytes(struct jit_state *j, const void *bytes, u32 n);
  */
 void jit_add_fault(struct jit_state *j, u32 start, u8 reg);
 
-/* The function whose first instruction is start, or -1. */
-int jit_find_func(const struct prog_core *prog, u32 start);
-
-/* Function f's prologue (fr->budget_slot may be set), each instruction, its epilogue. */
+/*
+ * The back end's part, each emitting into j->buf what one eBPF instruction
+ * (or a function's prologue or epilogue) becomes; jit_passes.c decodes
+ * and checks the instruction first, so these see only what they can do.
+ */
+/* Function f's prologue; fr->budget_slot may be set for the instructions. */
 void jit_arch_prologue(struct jit_state *j, struct jit_frame *fr);
-/* One eBPF instruction (two for ld_imm64): 0, -EOPNOTSUPP or -EINVAL. */
-int jit_arch_insn(struct jit_state *j, const struct jit_frame *fr, u32 i);
 void jit_arch_epilogue(struct jit_state *j);
+/* ALU and ALU64 but addr_space_cast. */
+void jit_arch_alu(struct jit_state *j, const struct bpf_insn *insn);
+/*
+ * addr_space_cast: dst = (u32)src, then, if that is not 0, dst |= user_hi
+ * (the upper half of the arena's user address; 0: nothing to add).
+ */
+void jit_arch_cast(struct jit_state *j, const struct bpf_insn *insn, u64 user_hi);
+void jit_arch_ld_imm64(struct jit_state *j, u8 dst_reg, u64 value);
+/* LDX, of the arena (PROBE_MEM32*) or not, sign-extending (MEMSX) or not. */
+void jit_arch_load(struct jit_state *j, const struct bpf_insn *insn, bool arena, bool sx);
+/* ST and STX. */
+void jit_arch_store(struct jit_state *j, const struct bpf_insn *insn, bool arena);
+/* Any atomic of BPF_W or BPF_DW whose imm the interpreter knows. */
+void jit_arch_atomic(struct jit_state *j, const struct bpf_insn *insn, bool arena);
+/* bpf-to-bpf to function func, or a helper / kfunc; r0 = the result. */
+void jit_arch_call(struct jit_state *j, u32 func);
+void jit_arch_call_native(struct jit_state *j, prog_helper_fn fn);
+/* To block target, always, or if the condition of a JMP / JMP32 holds. */
+void jit_arch_jump(struct jit_state *j, u32 target);
+void jit_arch_cond_jump(struct jit_state *j, const struct bpf_insn *insn, u32 target);
+void jit_arch_may_goto(struct jit_state *j, const struct jit_frame *fr, u32 target);
 
 #endif /* ARENA_JIT_PASSES_H */

@@ -427,7 +427,7 @@ static void emit_divmod(struct jit_state *j, bool w, bool mod, bool is_signed, u
 }
 
 /* BPF_END and bswap: to big endian swaps, to little endian truncates. */
-static int emit_end(struct jit_state *j, bool swap, u8 dst, s32 bits)
+static void emit_end(struct jit_state *j, bool swap, u8 dst, s32 bits)
 {
 	switch (bits) {
 	case 16:
@@ -436,7 +436,7 @@ static int emit_end(struct jit_state *j, bool swap, u8 dst, s32 bits)
 			emit1(j, 8);
 		}
 		emit_op_rr(j, 0, false, 0x0fb7, dst, dst, false);	/* movzx */
-		return 0;
+		break;
 	case 32:
 		if (swap) {
 			emit_rex(j, false, 0, 0, dst, false);
@@ -444,57 +444,36 @@ static int emit_end(struct jit_state *j, bool swap, u8 dst, s32 bits)
 		} else {
 			emit_mov_rr(j, false, dst, dst);
 		}
-		return 0;
+		break;
 	case 64:
 		if (swap) {
 			emit_rex(j, true, 0, 0, dst, false);
 			emit2(j, 0x0f, 0xc8 | (dst & 7));
 		}
-		return 0;
-	default:
-		return -EOPNOTSUPP;
+		break;
 	}
 }
 
-static int emit_movsx(struct jit_state *j, bool w, u8 dst, u8 src, s16 bits)
+static void emit_movsx(struct jit_state *j, bool w, u8 dst, u8 src, s16 bits)
 {
 	switch (bits) {
 	case 8:
 		emit_op_rr(j, 0, w, 0x0fbe, dst, src, true);
-		return 0;
+		break;
 	case 16:
 		emit_op_rr(j, 0, w, 0x0fbf, dst, src, false);
-		return 0;
+		break;
 	case 32:
 		if (w)
 			emit_op_rr(j, 0, true, 0x63, dst, src, false);	/* movsxd */
 		else
 			emit_mov_rr(j, false, dst, src);
-		return 0;
-	default:
-		return -EOPNOTSUPP;
+		break;
 	}
 }
 
-/* as(0) -> as(1): the user address of an arena offset, 0 staying 0. */
-static void emit_cast_to_user(struct jit_state *j, u8 dst, u8 src)
-{
-	const struct prog_obj *arena = j->prog->arena;
-	u32 skip;
 
-	emit_mov_rr(j, false, dst, src);
-	if (!arena || (arena->flags & PROG_OBJ_F_NO_USER_CONV))
-		return;
-	emit_op_rr(j, 0, true, 0x85, dst, dst, false);		/* test */
-	skip = emit_skip(j, CC_E);
-	emit_rex(j, true, 0, 0, X86_SCRATCH, false);
-	emit1(j, 0xb8 | (X86_SCRATCH & 7));
-	emit8(j, arena->user_vm_start & ~(u64)U32_MAX);
-	emit_alu_rr(j, true, ALU_OR, dst, X86_SCRATCH);
-	x86_land(j, skip);
-}
-
-static int emit_alu(struct jit_state *j, const struct bpf_insn *insn)
+void jit_arch_alu(struct jit_state *j, const struct bpf_insn *insn)
 {
 	bool w = BPF_CLASS(insn->code) == BPF_ALU64;
 	bool k = BPF_SRC(insn->code) == BPF_K;
@@ -515,7 +494,7 @@ static int emit_alu(struct jit_state *j, const struct bpf_insn *insn)
 			emit_alu_imm(j, w, x86_alu_op(op), dst, imm);
 		else
 			emit_alu_rr(j, w, x86_alu_op(op), dst, src);
-		return 0;
+		break;
 	case BPF_MUL:
 		if (k && x86_blind(j, w, imm)) {
 			emit_op_rr(j, 0, w, 0x0faf, dst, X86_BLIND, false);
@@ -528,11 +507,9 @@ static int emit_alu(struct jit_state *j, const struct bpf_insn *insn)
 		} else {
 			emit_op_rr(j, 0, w, 0x0faf, dst, src, false);
 		}
-		return 0;
+		break;
 	case BPF_DIV:
 	case BPF_MOD:
-		if (insn->off != 0 && insn->off != ISA_SIGNED_DIV)
-			return -EOPNOTSUPP;
 		if (!k)
 			emit_mov_rr(j, w, X86_SCRATCH, src);
 		else if (j->target->harden)
@@ -540,7 +517,7 @@ static int emit_alu(struct jit_state *j, const struct bpf_insn *insn)
 		else
 			emit_mov_imm(j, w, X86_SCRATCH, imm);
 		emit_divmod(j, w, op == BPF_MOD, insn->off == ISA_SIGNED_DIV, dst);
-		return 0;
+		break;
 	case BPF_LSH:
 	case BPF_RSH:
 	case BPF_ARSH:
@@ -552,41 +529,41 @@ static int emit_alu(struct jit_state *j, const struct bpf_insn *insn)
 		} else if (!w) {
 			emit_mov_rr(j, false, dst, dst);	/* by 0: zero-extends */
 		}
-		return 0;
+		break;
 	case BPF_NEG:
 		emit_op_rr(j, 0, w, 0xf7, 3, dst, false);
-		return 0;
+		break;
 	case BPF_MOV:
 		if (k && imm && j->target->harden)
 			emit_blinded_imm(j, w, dst, imm);
 		else if (k)
 			emit_mov_imm(j, w, dst, imm);
 		else if (insn->off)
-			return emit_movsx(j, w, dst, src, insn->off);
+			emit_movsx(j, w, dst, src, insn->off);
 		else if (!w || dst != src)
 			emit_mov_rr(j, w, dst, src);
-		return 0;
-	case BPF_END:
-		if (w && BPF_SRC(insn->code) != BPF_TO_LE)
-			return -EOPNOTSUPP;
-		return emit_end(j, w || BPF_SRC(insn->code) == BPF_TO_BE, dst, imm);
-	default:
-		return -EOPNOTSUPP;
+		break;
+	default:	/* BPF_END */
+		emit_end(j, w || BPF_SRC(insn->code) == BPF_TO_BE, dst, imm);
+		break;
 	}
 }
 
-static int emit_addr_space_cast(struct jit_state *j, const struct bpf_insn *insn)
+void jit_arch_cast(struct jit_state *j, const struct bpf_insn *insn, u64 user_hi)
 {
 	u8 dst = x86_bpf_reg[insn->dst_reg];
-	u8 src = x86_bpf_reg[insn->src_reg];
+	u32 skip;
 
-	if ((u32)insn->imm == ISA_CAST_TO_KERN)
-		emit_mov_rr(j, false, dst, src);
-	else if ((u32)insn->imm == ISA_CAST_TO_USER)
-		emit_cast_to_user(j, dst, src);
-	else
-		return -EOPNOTSUPP;
-	return 0;
+	emit_mov_rr(j, false, dst, x86_bpf_reg[insn->src_reg]);
+	if (!user_hi)
+		return;
+	emit_op_rr(j, 0, true, 0x85, dst, dst, false);		/* test */
+	skip = emit_skip(j, CC_E);
+	emit_rex(j, true, 0, 0, X86_SCRATCH, false);
+	emit1(j, 0xb8 | (X86_SCRATCH & 7));
+	emit8(j, user_hi);
+	emit_alu_rr(j, true, ALU_OR, dst, X86_SCRATCH);
+	x86_land(j, skip);
 }
 
 /* Where a memory access goes: [base + off] or, arena, [r12 + r11 + off]. */
@@ -646,44 +623,28 @@ static void emit_store_imm(struct jit_state *j, u8 size, s32 imm, const struct x
 		jit_add_fault(j, start, X86_FAULT_NONE);
 }
 
-static int emit_mem(struct jit_state *j, const struct bpf_insn *insn)
+void jit_arch_load(struct jit_state *j, const struct bpf_insn *insn, bool arena, bool sx)
 {
-	u8 size = BPF_SIZE(insn->code), mode = BPF_MODE(insn->code);
-	u8 dst = x86_bpf_reg[insn->dst_reg];
-	u8 src = x86_bpf_reg[insn->src_reg];
-	struct x86_addr a;
-	bool sx;
+	struct x86_addr a = x86_address(j, arena, x86_bpf_reg[insn->src_reg], insn->off);
 
-	switch (BPF_CLASS(insn->code)) {
-	case BPF_LDX:
-		if (mode != BPF_MEM && mode != ISA_MEMSX && mode != ISA_PROBE_MEM32 &&
-		    mode != ISA_PROBE_MEM32SX)
-			return -EOPNOTSUPP;
-		sx = mode == ISA_MEMSX || mode == ISA_PROBE_MEM32SX;
-		if (sx && size == BPF_DW)
-			return -EOPNOTSUPP;
-		a = x86_address(j, mode == ISA_PROBE_MEM32 || mode == ISA_PROBE_MEM32SX, src,
-				insn->off);
-		emit_load(j, size, sx, dst, &a);
-		return 0;
-	case BPF_ST:
-		if (mode != BPF_MEM && mode != ISA_PROBE_MEM32)
-			return -EOPNOTSUPP;
-		if (j->target->harden) {
-			emit_blinded_imm(j, true, X86_BLIND, insn->imm);
-			a = x86_address(j, mode == ISA_PROBE_MEM32, dst, insn->off);
-			emit_store(j, size, X86_BLIND, &a);
-		} else {
-			a = x86_address(j, mode == ISA_PROBE_MEM32, dst, insn->off);
-			emit_store_imm(j, size, insn->imm, &a);
-		}
-		return 0;
-	default:	/* BPF_STX */
-		if (mode != BPF_MEM && mode != ISA_PROBE_MEM32)
-			return -EOPNOTSUPP;
-		a = x86_address(j, mode == ISA_PROBE_MEM32, dst, insn->off);
-		emit_store(j, size, src, &a);
-		return 0;
+	emit_load(j, BPF_SIZE(insn->code), sx, x86_bpf_reg[insn->dst_reg], &a);
+}
+
+void jit_arch_store(struct jit_state *j, const struct bpf_insn *insn, bool arena)
+{
+	u8 size = BPF_SIZE(insn->code), dst = x86_bpf_reg[insn->dst_reg];
+	struct x86_addr a;
+
+	if (BPF_CLASS(insn->code) == BPF_STX) {
+		a = x86_address(j, arena, dst, insn->off);
+		emit_store(j, size, x86_bpf_reg[insn->src_reg], &a);
+	} else if (j->target->harden) {
+		emit_blinded_imm(j, true, X86_BLIND, insn->imm);
+		a = x86_address(j, arena, dst, insn->off);
+		emit_store(j, size, X86_BLIND, &a);
+	} else {
+		a = x86_address(j, arena, dst, insn->off);
+		emit_store_imm(j, size, insn->imm, &a);
 	}
 }
 
@@ -744,18 +705,15 @@ static void emit_fetch_logic(struct jit_state *j, const struct bpf_insn *insn, b
 	emit_mov_rr(j, true, RAX, X86_BLIND);
 }
 
-static int emit_atomic(struct jit_state *j, const struct bpf_insn *insn)
+void jit_arch_atomic(struct jit_state *j, const struct bpf_insn *insn, bool arena)
 {
 	bool w = BPF_SIZE(insn->code) == BPF_DW;
 	u8 src = x86_bpf_reg[insn->src_reg];
-	u8 mode = BPF_MODE(insn->code);
 	struct x86_addr a;
 	u32 start;
 	u8 fault_reg = src;
 	u16 op;
 
-	if (BPF_SIZE(insn->code) != BPF_W && !w)
-		return -EOPNOTSUPP;
 	switch (insn->imm) {
 	case BPF_ADD:
 	case BPF_AND:
@@ -774,15 +732,11 @@ static int emit_atomic(struct jit_state *j, const struct bpf_insn *insn)
 		op = 0x0fb1;
 		fault_reg = RAX;
 		break;
-	case BPF_AND | BPF_FETCH:
-	case BPF_OR | BPF_FETCH:
-	case BPF_XOR | BPF_FETCH:
+	default:	/* fetching and, or, xor */
 		emit_fetch_logic(j, insn, w);
-		return 0;
-	default:
-		return -EOPNOTSUPP;
+		return;
 	}
-	a = x86_address(j, mode == ISA_PROBE_ATOMIC, x86_bpf_reg[insn->dst_reg], insn->off);
+	a = x86_address(j, arena, x86_bpf_reg[insn->dst_reg], insn->off);
 	start = j->blen;
 	/* xchg with memory is locked without the prefix */
 	emit_op_mem(j, op == 0x87 ? 0 : 0xf0, w, op, src, a.base, a.index, a.off, false);
@@ -790,7 +744,6 @@ static int emit_atomic(struct jit_state *j, const struct bpf_insn *insn)
 		jit_add_fault(j, start, fault_reg);
 	if (insn->imm == BPF_CMPXCHG && !w)
 		emit_mov_rr(j, false, RAX, RAX);	/* eax is not written on success */
-	return 0;
 }
 
 static enum x86_cc x86_jmp_cc(u8 op)
@@ -819,7 +772,7 @@ static enum x86_cc x86_jmp_cc(u8 op)
 	}
 }
 
-static int emit_cond_jump(struct jit_state *j, const struct bpf_insn *insn, u32 target)
+void jit_arch_cond_jump(struct jit_state *j, const struct bpf_insn *insn, u32 target)
 {
 	bool w = BPF_CLASS(insn->code) == BPF_JMP;
 	u8 dst = x86_bpf_reg[insn->dst_reg];
@@ -827,8 +780,6 @@ static int emit_cond_jump(struct jit_state *j, const struct bpf_insn *insn, u32 
 	u8 op = BPF_OP(insn->code);
 	bool test = op == BPF_JSET;
 
-	if (op > BPF_JSLE || op == BPF_JA || op == BPF_CALL || op == BPF_EXIT)
-		return -EOPNOTSUPP;
 	if (BPF_SRC(insn->code) == BPF_K && x86_blind(j, w, insn->imm)) {
 		src = X86_BLIND;
 	} else if (BPF_SRC(insn->code) == BPF_K) {
@@ -839,41 +790,37 @@ static int emit_cond_jump(struct jit_state *j, const struct bpf_insn *insn, u32 
 			emit_alu_imm(j, w, ALU_CMP, dst, insn->imm);
 		}
 		emit_jump(j, x86_jmp_cc(op), target);
-		return 0;
+		return;
 	}
 	if (test)
 		emit_op_rr(j, 0, w, 0x85, src, dst, false);
 	else
 		emit_alu_rr(j, w, ALU_CMP, dst, src);
 	emit_jump(j, x86_jmp_cc(op), target);
-	return 0;
 }
 
-static int emit_call_insn(struct jit_state *j, const struct bpf_insn *insn, u32 idx)
+void jit_arch_call(struct jit_state *j, u32 func)
 {
-	prog_helper_fn fn;
-	int f;
+	emit1(j, 0xe8);
+	emit4(j, j->prev[jit_entry_block(j, func)] - (j->prev[j->block] + j->blen + 4));
+}
 
-	if (BPF_SRC(insn->code) != BPF_K)
-		return -EOPNOTSUPP;	/* callx: no indirect calls here */
-	if (insn->src_reg == BPF_PSEUDO_CALL) {
-		f = jit_find_func(j->prog, idx + insn->imm + 1);
-		if (f < 0)
-			return -EINVAL;
-		emit1(j, 0xe8);
-		emit4(j, j->prev[jit_entry_block(j, f)] - (j->prev[j->block] + j->blen + 4));
-		return 0;
-	}
-	if (insn->src_reg == BPF_PSEUDO_KFUNC_CALL)
-		fn = prog_kfunc(insn->imm);
-	else if (insn->src_reg == 0)
-		fn = prog_helper(insn->imm);
-	else
-		return -EOPNOTSUPP;
-	if (!fn)
-		return -EOPNOTSUPP;
+void jit_arch_call_native(struct jit_state *j, prog_helper_fn fn)
+{
 	emit_call(j, (u64)(unsigned long)fn);
-	return 0;
+}
+
+void jit_arch_jump(struct jit_state *j, u32 target)
+{
+	emit_jump(j, CC_ALWAYS, target);
+}
+
+void jit_arch_ld_imm64(struct jit_state *j, u8 dst_reg, u64 value)
+{
+	if (j->target->harden)
+		emit_blinded_imm64(j, x86_bpf_reg[dst_reg], value);
+	else
+		emit_mov_imm64(j, x86_bpf_reg[dst_reg], value);
 }
 
 /*
@@ -883,10 +830,11 @@ static int emit_call_insn(struct jit_state *j, const struct bpf_insn *insn, u32 
  * end, spend the whole budget and start over, which then jumps.  The only
  * jump whose size depends on the layout comes first.
  */
-static void emit_may_goto(struct jit_state *j, s32 slot, u32 target)
+void jit_arch_may_goto(struct jit_state *j, const struct jit_frame *fr, u32 target)
 {
 	static const u8 saved[] = { RAX, RDI, RSI, RDX, RCX, R8 };
 	u32 again = j->blen, skip, i;
+	s32 slot = fr->budget_slot;
 
 	emit_op_mem(j, 0, false, 0x83, ALU_CMP, RBP, -1, slot, false);	/* cmp [slot], 0 */
 	emit1(j, 0);
@@ -914,77 +862,6 @@ static void emit_may_goto(struct jit_state *j, s32 slot, u32 target)
 	x86_land(j, skip);
 	emit_op_mem(j, 0, false, 0x83, ALU_SUB, RBP, -1, slot, false);	/* sub [slot], 1 */
 	emit1(j, 1);
-}
-
-static int emit_jmp_class(struct jit_state *j, const struct jit_frame *fr, u32 i)
-{
-	const struct bpf_insn *insn = &j->prog->insns[i];
-	u8 op = BPF_OP(insn->code);
-	s64 target = (s64)i + 1 + insn->off;
-	u32 start = j->prog->funcs[fr->func].start;
-
-	if (BPF_CLASS(insn->code) == BPF_JMP32 && op == BPF_JA)
-		target = (s64)i + 1 + insn->imm;
-	else if (BPF_CLASS(insn->code) == BPF_JMP32 && (op == BPF_CALL || op == BPF_EXIT))
-		return -EOPNOTSUPP;
-	if (op == BPF_CALL)
-		return emit_call_insn(j, insn, i);
-	if (op == BPF_EXIT) {
-		if (i + 1 != fr->end)
-			emit_jump(j, CC_ALWAYS, jit_epilogue_block(j, fr->func));
-		return 0;
-	}
-	if (target < start || target >= fr->end)
-		return -EINVAL;
-	if (op == BPF_JA) {
-		if (target != i + 1)
-			emit_jump(j, CC_ALWAYS, target);
-		return 0;
-	}
-	if (op == ISA_JCOND) {
-		if (BPF_CLASS(insn->code) != BPF_JMP || insn->src_reg != ISA_MAY_GOTO ||
-		    !fr->budget_slot)
-			return -EOPNOTSUPP;
-		emit_may_goto(j, fr->budget_slot, target);
-		return 0;
-	}
-	return emit_cond_jump(j, insn, target);
-}
-
-int jit_arch_insn(struct jit_state *j, const struct jit_frame *fr, u32 i)
-{
-	const struct bpf_insn *insn = &j->prog->insns[i];
-
-	if (insn->dst_reg > BPF_REG_10 || insn->src_reg > BPF_REG_10)
-		return -EINVAL;
-	switch (BPF_CLASS(insn->code)) {
-	case BPF_ALU64:
-		if (insn->code == (BPF_ALU64 | BPF_MOV | BPF_X) &&
-		    insn->off == ISA_ADDR_SPACE_CAST)
-			return emit_addr_space_cast(j, insn);
-		fallthrough;
-	case BPF_ALU:
-		return emit_alu(j, insn);
-	case BPF_LD:
-		if (!isa_is_ld_imm64(insn) || insn->src_reg || i + 1 >= fr->end)
-			return -EOPNOTSUPP;
-		if (j->target->harden)
-			emit_blinded_imm64(j, x86_bpf_reg[insn->dst_reg],
-					   isa_ld_imm64_value(insn));
-		else
-			emit_mov_imm64(j, x86_bpf_reg[insn->dst_reg], isa_ld_imm64_value(insn));
-		return 0;
-	case BPF_LDX:
-	case BPF_ST:
-		return emit_mem(j, insn);
-	case BPF_STX:
-		if (BPF_MODE(insn->code) == BPF_ATOMIC ||
-		    BPF_MODE(insn->code) == ISA_PROBE_ATOMIC)
-			return emit_atomic(j, insn);
-		return emit_mem(j, insn);
-	default:	/* BPF_JMP, BPF_JMP32 */
-		return emit_jmp_class(j, fr, i);
-	}
 }
 
 /*

@@ -129,41 +129,9 @@ static bool a64_has_constant(const struct jit_image *image, u32 v)
 	return false;
 }
 
-/* Hardened images differ and never hold the program's constants. */
 static void blinding_hides_constants(void)
 {
-	static const char text[] =
-		"mov %r0, 0x12345678\nadd %r0, 0x5a5a5a5a\nstdw [%r10-8], 0x3c3c3c3c\n"
-		"lddw %r2, 0x7e7e7e7e6d6d6d6d\njeq %r0, 0x4b4b4b4b, +1\nxor %r0, %r2\n"
-		"ldxdw %r1, [%r10-8]\nadd %r0, %r1\nexit";
-	static const u32 secrets[] = {
-		0x12345678, 0x5a5a5a5a, 0x3c3c3c3c, 0x7e7e7e7e, 0x6d6d6d6d, 0x4b4b4b4b,
-	};
-	struct jit_target hardened = { .harden = true }, as_is = {};
-	struct jit_image plain, a, b;
-	struct jt_prog p, q, r;
-	u32 i;
-
-	if (!jt_compile_text(text, &as_is, &p, &plain))
-		return;
-	if (jt_compile_text(text, &hardened, &q, &a)) {
-		if (jt_compile_text(text, &hardened, &r, &b)) {
-			TAP_EXPECT_EQ(a.len, b.len);
-			TAP_EXPECT(memcmp(a.code, b.code, a.len));
-			for (i = 0; i < ARRAY_SIZE(secrets); i++) {
-				TAP_EXPECT(a64_has_constant(&plain, secrets[i]));
-				TAP_EXPECT(!a64_has_constant(&a, secrets[i]));
-				TAP_EXPECT(!a64_has_constant(&b, secrets[i]));
-			}
-			jit_image_free(&b);
-			jt_prog_free(&r);
-		}
-		jit_image_free(&a);
-		jt_prog_free(&q);
-	}
-	jit_image_free(&plain);
-	jt_prog_free(&p);
-	EXPECT_TEXT(text, 0, ((0x12345678ULL + 0x5a5a5a5a) ^ 0x7e7e7e7e6d6d6d6dULL) + 0x3c3c3c3c);
+	jt_check_blinding(a64_has_constant);
 }
 
 /*
@@ -229,51 +197,38 @@ static void branches_beyond_one_mib(void)
 	jt_prog_free(&p);
 }
 
-/*
- * The C caller's callee-saved registers come back as they were: the entry
- * called from assembly with markers in x19-x28, in the hardened mode
- * (paciasp / autiasp around it).
- */
+/* x19-x28 marked around a call of entry. */
+static u64 a64_call_marked(const void *entry, u64 *changed)
+{
+	register u64 fn asm("x16") = (u64)(unsigned long)entry;
+	register u64 x0 asm("x0") = 0;
+	register u64 diff asm("x15");
+
+	asm volatile("mov x19, #19\n\tmov x20, #20\n\tmov x21, #21\n\tmov x22, #22\n\t"
+		     "mov x23, #23\n\tmov x24, #24\n\tmov x25, #25\n\tmov x26, #26\n\t"
+		     "mov x27, #27\n\tmov x28, #28\n\t"
+		     "blr %[fn]\n\t"
+		     "sub x19, x19, #19\n\tsub x20, x20, #20\n\tsub x21, x21, #21\n\t"
+		     "sub x22, x22, #22\n\tsub x23, x23, #23\n\tsub x24, x24, #24\n\t"
+		     "sub x25, x25, #25\n\tsub x26, x26, #26\n\tsub x27, x27, #27\n\t"
+		     "sub x28, x28, #28\n\t"
+		     "orr x15, x19, x20\n\torr x15, x15, x21\n\torr x15, x15, x22\n\t"
+		     "orr x15, x15, x23\n\torr x15, x15, x24\n\torr x15, x15, x25\n\t"
+		     "orr x15, x15, x26\n\torr x15, x15, x27\n\torr x15, x15, x28\n\t"
+		     : "+r" (x0), [fn] "+r" (fn), "=r" (diff)
+		     :
+		     : "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10",
+		       "x11", "x12", "x13", "x14", "x17", "x18", "x19", "x20", "x21",
+		       "x22", "x23", "x24", "x25", "x26", "x27", "x28", "x30", "memory",
+		       "cc");
+	*changed = diff;
+	return x0;
+}
+
+/* The C caller's callee-saved registers come back, in the hardened mode (pac). */
 static void preserves_c_callee_saved(void)
 {
-	struct jt_jit jit;
-	struct jt_prog p;
-
-	if (!jt_prog_text(&p, "mov %r6, 0\nmov %r7, 0\nmov %r8, 0\nmov %r9, 0\nmov %r0, 42\n"
-			  "exit", true))
-		return;
-	if (jt_jit_load(&p.core, &a64_modes[2], &jit)) {
-		tap_fail(__FILE__, __LINE__, "jit_compile failed");
-		jt_prog_free(&p);
-		return;
-	}
-	{
-		register u64 fn asm("x16") = (u64)(unsigned long)p.core.funcs[0].jited;
-		register u64 x0 asm("x0") = 0;
-		register u64 diff asm("x15");
-
-		asm volatile("mov x19, #19\n\tmov x20, #20\n\tmov x21, #21\n\tmov x22, #22\n\t"
-			     "mov x23, #23\n\tmov x24, #24\n\tmov x25, #25\n\tmov x26, #26\n\t"
-			     "mov x27, #27\n\tmov x28, #28\n\t"
-			     "blr %[fn]\n\t"
-			     "sub x19, x19, #19\n\tsub x20, x20, #20\n\tsub x21, x21, #21\n\t"
-			     "sub x22, x22, #22\n\tsub x23, x23, #23\n\tsub x24, x24, #24\n\t"
-			     "sub x25, x25, #25\n\tsub x26, x26, #26\n\tsub x27, x27, #27\n\t"
-			     "sub x28, x28, #28\n\t"
-			     "orr x15, x19, x20\n\torr x15, x15, x21\n\torr x15, x15, x22\n\t"
-			     "orr x15, x15, x23\n\torr x15, x15, x24\n\torr x15, x15, x25\n\t"
-			     "orr x15, x15, x26\n\torr x15, x15, x27\n\torr x15, x15, x28\n\t"
-			     : "+r" (x0), [fn] "+r" (fn), "=r" (diff)
-			     :
-			     : "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10",
-			       "x11", "x12", "x13", "x14", "x17", "x18", "x19", "x20", "x21",
-			       "x22", "x23", "x24", "x25", "x26", "x27", "x28", "x30", "memory",
-			       "cc");
-		TAP_EXPECT_EQ(x0, 42);
-		TAP_EXPECT_EQ(diff, 0);
-	}
-	jt_jit_unload(&p.core, &jit);
-	jt_prog_free(&p);
+	jt_check_callee_saved(&a64_modes[2], a64_call_marked);
 }
 
 static const struct tap_test tests[] = {

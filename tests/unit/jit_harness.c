@@ -1390,6 +1390,65 @@ bool jt_contains(const struct jit_image *image, const void *bytes, u32 n)
 	return false;
 }
 
+/* Hardened images differ and never hold the program's constants. */
+void jt_check_blinding(bool (*has_constant)(const struct jit_image *image, u32 v))
+{
+	static const char text[] =
+		"mov %r0, 0x12345678\nadd %r0, 0x5a5a5a5a\nstdw [%r10-8], 0x3c3c3c3c\n"
+		"lddw %r2, 0x7e7e7e7e6d6d6d6d\njeq %r0, 0x4b4b4b4b, +1\nxor %r0, %r2\n"
+		"ldxdw %r1, [%r10-8]\nadd %r0, %r1\nexit";
+	static const u32 secrets[] = {
+		0x12345678, 0x5a5a5a5a, 0x3c3c3c3c, 0x7e7e7e7e, 0x6d6d6d6d, 0x4b4b4b4b,
+	};
+	struct jit_target hardened = { .harden = true }, as_is = {};
+	struct jit_image plain, a, b;
+	struct jt_prog p, q, r;
+	u32 i;
+
+	if (!jt_compile_text(text, &as_is, &p, &plain))
+		return;
+	if (jt_compile_text(text, &hardened, &q, &a)) {
+		if (jt_compile_text(text, &hardened, &r, &b)) {
+			TAP_EXPECT_EQ(a.len, b.len);
+			TAP_EXPECT(memcmp(a.code, b.code, a.len));
+			for (i = 0; i < ARRAY_SIZE(secrets); i++) {
+				TAP_EXPECT(has_constant(&plain, secrets[i]));
+				TAP_EXPECT(!has_constant(&a, secrets[i]));
+				TAP_EXPECT(!has_constant(&b, secrets[i]));
+			}
+			jit_image_free(&b);
+			jt_prog_free(&r);
+		}
+		jit_image_free(&a);
+		jt_prog_free(&q);
+	}
+	jit_image_free(&plain);
+	jt_prog_free(&p);
+	EXPECT_TEXT(text, 0, ((0x12345678ULL + 0x5a5a5a5a) ^ 0x7e7e7e7e6d6d6d6dULL) + 0x3c3c3c3c);
+}
+
+void jt_check_callee_saved(const struct jt_options *o,
+			   u64 (*call_marked)(const void *entry, u64 *diff))
+{
+	struct jt_jit jit;
+	struct jt_prog p;
+	u64 diff = ~0ULL, r0;
+
+	if (!jt_prog_text(&p, "mov %r6, 0\nmov %r7, 0\nmov %r8, 0\nmov %r9, 0\nmov %r0, 42\n"
+			  "exit", true))
+		return;
+	if (jt_jit_load(&p.core, o, &jit)) {
+		tap_fail(__FILE__, __LINE__, "jit_compile failed");
+		jt_prog_free(&p);
+		return;
+	}
+	r0 = call_marked(p.core.funcs[0].jited, &diff);
+	TAP_EXPECT_EQ(r0, 42);
+	TAP_EXPECT_EQ(diff, 0);
+	jt_jit_unload(&p.core, &jit);
+	jt_prog_free(&p);
+}
+
 static void missing_helper_not_compiled(void)
 {
 	struct jit_image image;

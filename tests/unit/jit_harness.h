@@ -94,6 +94,20 @@ bool jt_compile_text(const char *text, const struct jit_target *target, struct j
 bool jt_contains(const struct jit_image *image, const void *bytes, u32 n);
 
 /*
+ * A program's constants compiled plain are in the image, hardened twice
+ * they are not (and the images differ): has_constant says how a 32-bit
+ * value shows in the arch's code.
+ */
+void jt_check_blinding(bool (*has_constant)(const struct jit_image *image, u32 v));
+/*
+ * The C caller's callee-saved registers survive a call: call_marked calls
+ * entry (a program returning 42) with markers in them and tells in *diff
+ * which ones changed.
+ */
+void jt_check_callee_saved(const struct jt_options *o,
+			   u64 (*call_marked)(const void *entry, u64 *diff));
+
+/*
  * Runs the shared tests, each program in every one of the modes, then the
  * suite's own tests; the exit status.
  */
