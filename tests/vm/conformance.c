@@ -26,6 +26,14 @@
 #define EXPECTED_TESTS	313
 
 static char log_buf[4096];
+/* Programs that loaded but fell back to the interpreter (the log's "JIT:" line). */
+static int interpreted;
+
+/* What the JITs leave to the interpreter on purpose: calls through a register. */
+static bool jit_may_skip(const char *stem)
+{
+	return !strcmp(stem, "callx") || !strcmp(stem, "call_unwind_fail");
+}
 
 /* Loads and runs test: 0 and *r0, or -errno with the log in log_buf. */
 static int load_and_run(const struct asm_test *test, uint64_t *r0)
@@ -82,6 +90,10 @@ static void check_test(const char *stem)
 	else if (!rule && r0 != test.result)
 		tap_fail(__FILE__, __LINE__, "r0 = 0x%" PRIx64 ", expected 0x%" PRIx64, r0,
 			 test.result);
+	if (!rule && !ret && strstr(log_buf, "JIT:") && !jit_may_skip(stem)) {
+		printf("# %s: %s", stem, strstr(log_buf, "JIT:"));
+		interpreted++;
+	}
 	asm_test_free(&test);
 }
 
@@ -113,5 +125,8 @@ int main(void)
 	}
 	if (n >= 0)
 		free(ents);
+	/* every program the JIT can take ran compiled (the module's jit=1) */
+	TAP_EXPECT_EQ(interpreted, 0);
+	failed |= tap_report("conformance", "jit-compiled-every-program");
 	return failed;
 }
