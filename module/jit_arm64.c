@@ -134,14 +134,50 @@ static void emit_bfm(struct jit_state *j, bool w, bool is_signed, u8 rd, u8 rn, 
 	     immr << 16 | imms << 10 | rn << 5 | rd);
 }
 
+/* Logical (immediate) opcodes, sf clear; ands with rd zr is tst. */
+enum a64_logic { LOGIC_AND = 0x12000000, LOGIC_ORR = 0x32000000, LOGIC_EOR = 0x52000000,
+		 LOGIC_ANDS = 0x72000000 };
+
 /*
- * and / ands (immediate) with a mask of the low ones bits set, the only
- * logical immediates the JIT needs (alignment and counter tests).
+ * The N:immr:imms field of a logical immediate: v (of 32 bits when !w)
+ * must be one element of 2 to 64 bits repeated, each a rotated run of
+ * ones; -1 when it is not.
  */
-static void emit_and_low_ones(struct jit_state *j, bool w, bool flags, u8 rd, u8 rn, u8 ones)
+static s32 a64_logic_imm(bool w, u64 v)
 {
-	emit(j, a64_sf(w) | (flags ? 0x72000000 : 0x12000000) | (u32)w << 22 |
-	     (u32)(ones - 1) << 10 | rn << 5 | rd);
+	u32 e = 64, ones, r;
+	u64 mask, elt;
+
+	if (!w)
+		v = (u32)v | (u64)(u32)v << 32;
+	if (!v || v == ~0ULL)
+		return -1;
+	while (e > 2 && (v & ((1ULL << e / 2) - 1)) == (v >> e / 2 & ((1ULL << e / 2) - 1)))
+		e /= 2;
+	mask = e == 64 ? ~0ULL : (1ULL << e) - 1;
+	elt = v & mask;
+	ones = __builtin_popcountll(elt);
+	for (r = 0; r < e; r++) {
+		u64 rotated = r ? ((elt >> r) | (elt << (e - r))) & mask : elt;
+
+		if (rotated == (1ULL << ones) - 1)
+			break;
+	}
+	if (r == e)
+		return -1;
+	/* elt is the run rotated right by e - r; imms gives e and the run */
+	return (e == 64) << 12 | ((e - r) % e) << 6 | ((~(2 * e - 1) | (ones - 1)) & 0x3f);
+}
+
+/* rd = rn op v, when v has an encoding; false when it does not. */
+static bool emit_logic_imm(struct jit_state *j, bool w, enum a64_logic op, u8 rd, u8 rn, u64 v)
+{
+	s32 field = a64_logic_imm(w, v);
+
+	if (field < 0)
+		return false;
+	emit(j, a64_sf(w) | op | (u32)field << 10 | rn << 5 | rd);
+	return true;
 }
 
 /* movz / movn / movk of one 16-bit half-word. */
@@ -527,6 +563,9 @@ void jit_arch_cast(struct jit_state *j, const struct bpf_insn *insn, u64 user_hi
 /* add, sub, and, or, xor with an immediate: add / sub immediate when it fits. */
 static void emit_alu_imm(struct jit_state *j, bool w, u8 op, u8 rd, s32 imm)
 {
+	static const enum a64_logic logic[] = {
+		[BPF_OR >> 4] = LOGIC_ORR, [BPF_AND >> 4] = LOGIC_AND, [BPF_XOR >> 4] = LOGIC_EOR,
+	};
 	bool addsub = op == BPF_ADD || op == BPF_SUB;
 	s64 v = op == BPF_SUB ? -(s64)imm : imm;
 
@@ -534,6 +573,9 @@ static void emit_alu_imm(struct jit_state *j, bool w, u8 op, u8 rd, s32 imm)
 		emit_addsub_imm(j, w, v < 0, false, rd, rd, v < 0 ? -v : v);
 		return;
 	}
+	if (!addsub && !j->target->harden &&
+	    emit_logic_imm(j, w, logic[op >> 4], rd, rd, w ? (u64)(s64)imm : (u32)imm))
+		return;
 	emit_imm_operand(j, w, imm);
 	emit_alu_rr(j, w, a64_alu_op(op), rd, rd, A64_TMP);
 }
@@ -802,7 +844,7 @@ void jit_arch_atomic(struct jit_state *j, const struct bpf_insn *insn, bool aren
 
 	emit_add_imm(j, A64_ADDR, a64_base(j, arena, a64_bpf_reg[insn->dst_reg]), insn->off);
 	if (arena) {
-		emit_and_low_ones(j, true, true, A64_ZR, A64_ADDR, w ? 3 : 2);	/* tst */
+		emit_logic_imm(j, true, LOGIC_ANDS, A64_ZR, A64_ADDR, w ? 7 : 3);	/* tst */
 		misaligned = emit_skip(j, A64_NE);
 	}
 	if (j->target->lse)
@@ -863,6 +905,11 @@ void jit_arch_cond_jump(struct jit_state *j, const struct bpf_insn *insn, u32 ta
 		emit_jump(j, a64_jmp_cond(op), target);
 		return;
 	}
+	if (BPF_SRC(insn->code) == BPF_K && op == BPF_JSET && !j->target->harden &&
+	    emit_logic_imm(j, w, LOGIC_ANDS, A64_ZR, rd, (u64)imm)) {
+		emit_jump(j, A64_NE, target);
+		return;
+	}
 	if (BPF_SRC(insn->code) == BPF_K) {
 		if (j->target->harden)
 			emit_imm_operand(j, w, insn->imm);
@@ -912,16 +959,15 @@ void jit_arch_may_goto(struct jit_state *j, const struct jit_frame *fr, u32 targ
 {
 	static const u8 saved[][2] = { { 0, 1 }, { 2, 3 }, { 4, 7 } };
 	u32 again = j->blen, skip, i;
-	u32 check_bits = __builtin_ctz(PROG_STOP_CHECK_EVERY);
 
 	emit_budget_load(j, fr->budget_slot, A64_TMP);
 	emit_cbz_jump(j, false, false, A64_TMP, target);
-	emit_and_low_ones(j, false, true, A64_ZR, A64_TMP, check_bits);	/* tst */
+	emit_logic_imm(j, false, LOGIC_ANDS, A64_ZR, A64_TMP, PROG_STOP_CHECK_EVERY - 1);	/* tst */
 	skip = emit_skip(j, A64_NE);
 	for (i = 0; i < ARRAY_SIZE(saved); i++)
 		emit_push(j, saved[i][0], saved[i][1]);
 	emit_call_addr(j, (u64)(unsigned long)prog_should_stop);
-	emit_and_low_ones(j, false, false, A64_TMP, 0, 8);		/* w9 = (u8)w0 */
+	emit_logic_imm(j, false, LOGIC_AND, A64_TMP, 0, 0xff);		/* w9 = (u8)w0 */
 	for (i = ARRAY_SIZE(saved); i-- > 0;)
 		emit_pop(j, saved[i][0], saved[i][1]);
 	i = emit_skip_cbz(j, false, false, A64_TMP);
