@@ -69,6 +69,79 @@ static void bti_and_pac_at_each_entry(void)
 	jt_prog_free(&p);
 }
 
+/* Logical (immediate) instructions: and, orr, eor, ands. */
+#define A64_LOGIC_IMM_MASK	0x1f800000U
+#define A64_LOGIC_IMM		0x12000000U
+
+/*
+ * A value of 32 bits that is an element of e bits, a run of ones rotated
+ * right by r, repeated: what a logical immediate can hold.
+ */
+static u32 a64_pattern(u32 e, u32 ones, u32 r)
+{
+	u32 elt = (u32)((1ULL << ones) - 1), v = 0, i;
+
+	if (r)
+		elt = ((elt >> r) | (elt << (e - r))) & (u32)((1ULL << e) - 1);
+	for (i = 0; i < 32; i += e)
+		v |= elt << i;
+	return v;
+}
+
+/*
+ * and, or, xor and jset with constants a logical immediate holds (and
+ * some it does not), 32 and 64 bits, against the interpreter; the plain
+ * image must have used the immediate forms.
+ */
+static void logic_immediates_match_interpreter(void)
+{
+	static const u8 ops[] = { BPF_AND, BPF_OR, BPF_XOR };
+	static const u64 inputs[] = { 0x0123456789abcdefULL, U64_MAX, 0, 0x8000000000000001ULL };
+	struct jit_target plain = {};
+	u32 e, o, k, i, n, bad = 0, tried = 0;
+
+	for (e = 2; e <= 32; e *= 2)
+		for (k = 0; k < 9; k++) {
+			u32 ones = (u32[]){ 1, e / 2, e - 1 }[k % 3];
+			u32 r = (u32[]){ 0, 1, e - 1 }[k / 3];
+			s32 imm = (s32)a64_pattern(e, ones, r) ^ (e == 32 && k == 8 ? 0x10 : 0);
+			struct bpf_insn insns[64];
+			struct jit_image image;
+			struct jt_prog p;
+
+			n = 0;
+			insns[n++] = (struct bpf_insn)I_LDX(BPF_DW, 2, 1, 0);
+			insns[n++] = (struct bpf_insn)I_MOV64_IMM(0, 0);
+			for (o = 0; o < 2 * ARRAY_SIZE(ops); o++) {
+				insns[n++] = (struct bpf_insn)I_MOV64_REG(3, 2);
+				insns[n++] = o & 1 ? (struct bpf_insn)I_ALU32_IMM(ops[o / 2], 3, imm) :
+						     (struct bpf_insn)I_ALU64_IMM(ops[o / 2], 3, imm);
+				insns[n++] = (struct bpf_insn)I_ALU64_IMM(BPF_MUL, 0, 31);
+				insns[n++] = (struct bpf_insn)I_ALU64_REG(BPF_ADD, 0, 3);
+			}
+			insns[n++] = (struct bpf_insn)I_JMP_IMM(BPF_JSET, 2, imm, 1);
+			insns[n++] = (struct bpf_insn)I_ALU64_IMM(BPF_ADD, 0, 1);
+			insns[n++] = (struct bpf_insn)I_JMP32_IMM(BPF_JSET, 2, imm, 1);
+			insns[n++] = (struct bpf_insn)I_ALU64_IMM(BPF_ADD, 0, 2);
+			insns[n++] = (struct bpf_insn)I_EXIT();
+			if (!jt_prog_insns(&p, insns, n, false))
+				return;
+			if (!jit_compile(&p.core, &plain, &image)) {
+				tried += a64_count(&image, A64_LOGIC_IMM_MASK, A64_LOGIC_IMM);
+				jit_image_free(&image);
+			}
+			for (i = 0; i < ARRAY_SIZE(inputs) && bad < 5; i++) {
+				u64 ctx = inputs[i];
+
+				bad += !jt_differential(&p, &ctx, sizeof(ctx), __LINE__);
+			}
+			jt_prog_free(&p);
+		}
+	/* all but one of the 45 values have the form: and32, or32, xor32, jset32 */
+	TAP_EXPECT(tried >= 4 * 44);
+	printf("# %u logical immediates\n", tried);
+}
+
 /* Instruction classes of the two kinds of atomics. */
 #define A64_LSE_MASK	0x3f200c00U	/* ldadd, ldclr, ldeor, ldset, swp */
 #define A64_LSE_OP	0x38200000U
@@ -234,6 +307,7 @@ static void preserves_c_callee_saved(void)
 static const struct tap_test tests[] = {
 	{ "jit_arm64", "bti-and-pac-at-each-entry", bti_and_pac_at_each_entry },
 	{ "jit_arm64", "lse-or-exclusive-loops", lse_or_exclusive_loops },
+	{ "jit_arm64", "logic-immediates-match-interpreter", logic_immediates_match_interpreter },
 	{ "jit_arm64", "blinding-hides-constants", blinding_hides_constants },
 	{ "jit_arm64", "length-independent-of-address", length_independent_of_address },
 	{ "jit_arm64", "branches-beyond-one-mib", branches_beyond_one_mib },

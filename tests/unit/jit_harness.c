@@ -519,7 +519,7 @@ static bool jt_snapshot_same(const struct jt_snapshot *a, const struct jt_snapsh
  * and the same memory.  Leaves memory as the interpreter left it; false
  * on a difference.
  */
-static bool jt_differential(struct jt_prog *p, void *ctx, size_t ctx_len, int line)
+bool jt_differential(struct jt_prog *p, void *ctx, size_t ctx_len, int line)
 {
 	struct jt_snapshot *start = calloc(1, sizeof(*start)), *want = calloc(1, sizeof(*want));
 	struct jt_snapshot *seen = calloc(1, sizeof(*seen));

@@ -84,6 +84,12 @@ bool jt_jit_run(struct jt_prog *p, const struct jt_options *o, u64 r1, u64 r2, u
 void jt_expect(struct jt_prog *p, u64 r1, u64 expected, int line);
 void jt_expect_text(const char *text, bool with_arena, u64 r1, u64 expected, int line);
 
+/*
+ * p on the interpreter and in every mode from the same memory (ctx, the
+ * arena): the same r0 and memory, else false and a failure.
+ */
+bool jt_differential(struct jt_prog *p, void *ctx, size_t ctx_len, int line);
+
 #define EXPECT_TEXT(text, r1, expected)	jt_expect_text(text, false, r1, expected, __LINE__)
 
 /* A program with two functions, a loop, a helper call and stack use. */
