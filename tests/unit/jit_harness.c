@@ -388,7 +388,9 @@ bool jt_call(const struct prog_core *prog, const struct jt_jit *jit, u64 r1, u64
 
 void jt_prog_free(struct jt_prog *p)
 {
-	if (p->ready)
+	if (p->verified)
+		verifier_release(&p->core);
+	else if (p->ready)
 		engine_release(&p->core);
 	free(p->core.insns);
 	memset(p, 0, sizeof(*p));
@@ -939,6 +941,16 @@ static u64 rnd_value(void)
 	return rnd() % 3 ? rnd() >> (rnd() % 64) : edges[rnd() % ARRAY_SIZE(edges)];
 }
 
+/* The fields an operand form does not use zero, as the verifier wants them. */
+static struct bpf_insn rnd_canonical(struct bpf_insn insn)
+{
+	if (BPF_SRC(insn.code) == BPF_K)
+		insn.src_reg = 0;
+	else
+		insn.imm = 0;
+	return insn;
+}
+
 #define RND_SLOTS	8
 #define RND_BODY	300
 
@@ -969,11 +981,11 @@ static u32 rnd_insn(struct bpf_insn *insns, u32 n, bool *is_jump)
 	*is_jump = false;
 	if (kind == 0)
 		return put_ld_imm64(insns, n, dst, rnd_value()) - n;
-	if (kind == 1 || kind == 2) {
+	if (kind == 1) {
 		*is_jump = true;
-		insns[n] = (struct bpf_insn)I_RAW((w ? BPF_JMP : BPF_JMP32) |
+		insns[n] = rnd_canonical((struct bpf_insn)I_RAW((w ? BPF_JMP : BPF_JMP32) |
 						  jmp_ops[rnd() % ARRAY_SIZE(jmp_ops)] |
-				 (rnd() & 1 ? BPF_X : BPF_K), dst, src, 0, imm);
+				 (rnd() & 1 ? BPF_X : BPF_K), dst, src, 0, imm));
 		return 1;
 	}
 	if (kind == 3) {
@@ -1005,12 +1017,14 @@ static u32 rnd_insn(struct bpf_insn *insns, u32 n, bool *is_jump)
 				 (!w && rnd() & 1 ? BPF_TO_BE : BPF_TO_LE), dst, 0, 0, imm);
 		return 1;
 	}
+	if ((op == BPF_DIV || op == BPF_MOD) && !imm)
+		imm = -1;	/* by a zero constant the verifier rejects */
 	if (op == BPF_NEG)
 		insns[n] = (struct bpf_insn)I_RAW((w ? BPF_ALU64 : BPF_ALU) | op, dst, 0, 0, 0);
 	else
-		insns[n] = (struct bpf_insn)I_RAW((w ? BPF_ALU64 : BPF_ALU) | op |
-						  (off >= 8 || rnd() & 1 ? BPF_X : BPF_K),
-						  dst, src, off, imm);
+		insns[n] = rnd_canonical((struct bpf_insn)I_RAW((w ? BPF_ALU64 : BPF_ALU) | op |
+								(off >= 8 || rnd() & 1 ? BPF_X : BPF_K),
+								dst, src, off, imm));
 	return 1;
 }
 
@@ -1050,24 +1064,51 @@ static u32 rnd_program(struct bpf_insn *insns, u32 body)
 
 #define RND_PROGRAMS	600
 
+/* insns (copied) through the module's verifier; false (no failure) if it rejects them. */
+static bool jt_prog_verified(struct jt_prog *p, const struct bpf_insn *insns, u32 len,
+			     char *log, u32 log_size)
+{
+	struct verifier_log vlog = { .buf = log, .size = log_size, .level = 1 };
+
+	memset(p, 0, sizeof(*p));
+	log[0] = '\0';
+	p->core.insns = malloc(len * sizeof(*insns));
+	if (!p->core.insns)
+		return false;
+	memcpy(p->core.insns, insns, len * sizeof(*insns));
+	p->core.len = len;
+	if (verifier_check(&p->core, &vlog)) {
+		free(p->core.insns);
+		return false;
+	}
+	p->verified = true;
+	return true;
+}
+
 static void random_programs_match_interpreter(void)
 {
 	static struct bpf_insn insns[2 * RND_BODY + 128];
-	u32 i, bad = 0, n;
+	u32 i, bad = 0, rejected = 0, n;
+	char log[256];
 
 	for (i = 0; i < RND_PROGRAMS && bad < 3; i++) {
 		struct jt_prog p;
 
 		n = rnd_program(insns, RND_BODY);
-		if (!jt_prog_insns(&p, insns, n, false))
-			return;
+		if (!jt_prog_verified(&p, insns, n, log, sizeof(log))) {
+			if (!rejected++)
+				printf("# program %u rejected: %s", i, log);
+			continue;
+		}
 		if (!jt_differential(&p, NULL, 0, __LINE__)) {
 			printf("# program %u differs\n", i);
 			bad++;
 		}
 		jt_prog_free(&p);
 	}
-	printf("# %u random programs of %u instructions\n", i, RND_BODY);
+	printf("# %u random programs of %u instructions, %u of them rejected by the verifier\n",
+	       i, RND_BODY, rejected);
+	TAP_EXPECT(rejected < i / 10);
 }
 
 /* --- the bpf_conformance suite's programs --- */
@@ -1128,14 +1169,23 @@ static void conformance_files(void)
 				tap_fail(__FILE__, __LINE__, "%s: r0 0x%" PRIx64 ", expected 0x%"
 					 PRIx64, path, r0, test.result);
 			ran++;
-			free(mem);
 		}
 		jt_jit_unload(&p.core, &jit);
+		/* and every mode against the interpreter, memory included */
+		if (!ret && mem) {
+			memcpy(mem, test.mem, test.mem_len);
+			if (!jt_differential(&p, mem, test.mem_len, __LINE__))
+				printf("# %s differs from the interpreter\n", path);
+		} else if (!ret && !test.mem_len && !jt_differential(&p, NULL, 0, __LINE__)) {
+			printf("# %s differs from the interpreter\n", path);
+		}
+		free(mem);
 		jt_prog_free(&p);
 		asm_test_free(&test);
 	}
 	free(ents);
-	printf("# %u conformance programs compiled and run, %u skipped\n", ran, skipped);
+	printf("# %u conformance programs compiled, run and checked against the interpreter, "
+	       "%u skipped\n", ran, skipped);
 	TAP_EXPECT(ran > 250);
 }
 

@@ -71,6 +71,7 @@ bool jt_call(const struct prog_core *prog, const struct jt_jit *jit, u64 r1, u64
 struct jt_prog {
 	struct prog_core core;
 	bool ready;
+	bool verified;		/* by the module's verifier, not engine_prepare() */
 };
 
 bool jt_prog_text(struct jt_prog *p, const char *text, bool with_arena);
