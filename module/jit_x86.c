@@ -655,19 +655,33 @@ void jit_arch_store(struct jit_state *j, const struct bpf_insn *insn, bool arena
  * checks it after the load and at its top and end (a faulting cmpxchg
  * leaves the flags of the and/or/xor), and a fault gives a result of 0.
  */
+/*
+ * An arena atomic must be naturally aligned (the interpreter's rule; x86
+ * would do a misaligned one): a jump, to land where its result register
+ * is zeroed, taken when addr + off is not.  r9 is free at that point.
+ */
+static u32 emit_misaligned_skip(struct jit_state *j, u8 addr, s32 off, bool w)
+{
+	emit_op_mem(j, 0, false, 0x8d, X86_SAVE, addr, -1, off, false);	/* lea r9d */
+	emit_op_rr(j, 0, false, 0xf7, 0, X86_SAVE, false);			/* test r9d */
+	emit4(j, w ? 7 : 3);
+	return emit_skip(j, CC_NE);
+}
+
 static void emit_fetch_logic(struct jit_state *j, const struct bpf_insn *insn, bool w)
 {
 	bool arena = BPF_MODE(insn->code) == ISA_PROBE_ATOMIC;
 	u8 dst = x86_bpf_reg[insn->dst_reg];
 	u8 src = x86_bpf_reg[insn->src_reg];
 	u8 other = src == RAX ? X86_BLIND : src;	/* operand, then result */
-	u32 loop, start, faulted[3], done, i;
+	u32 loop, start, faulted[4], done, i;
 	s32 off = insn->off;
 
 	emit_mov_rr(j, true, X86_BLIND, RAX);
 	if (arena) {
 		emit_mov_rr(j, false, X86_SCRATCH, dst);
 		emit_alu_rr(j, true, ALU_ADD, X86_SCRATCH, X86_ARENA);
+		faulted[3] = emit_misaligned_skip(j, X86_SCRATCH, off, w);
 	} else {
 		/* lea r11, [dst + off] */
 		emit_op_mem(j, 0, true, 0x8d, X86_SCRATCH, dst, -1, off, false);
@@ -709,8 +723,8 @@ void jit_arch_atomic(struct jit_state *j, const struct bpf_insn *insn, bool aren
 {
 	bool w = BPF_SIZE(insn->code) == BPF_DW;
 	u8 src = x86_bpf_reg[insn->src_reg];
+	u32 start, misaligned = 0, done;
 	struct x86_addr a;
-	u32 start;
 	u8 fault_reg = src;
 	u16 op;
 
@@ -737,11 +751,19 @@ void jit_arch_atomic(struct jit_state *j, const struct bpf_insn *insn, bool aren
 		return;
 	}
 	a = x86_address(j, arena, x86_bpf_reg[insn->dst_reg], insn->off);
+	if (arena)
+		misaligned = emit_misaligned_skip(j, X86_SCRATCH, a.off, w);
 	start = j->blen;
 	/* xchg with memory is locked without the prefix */
 	emit_op_mem(j, op == 0x87 ? 0 : 0xf0, w, op, src, a.base, a.index, a.off, false);
-	if (a.arena)
+	if (arena) {
 		jit_add_fault(j, start, fault_reg);
+		done = emit_skip(j, CC_ALWAYS);
+		x86_land(j, misaligned);
+		if (fault_reg != X86_FAULT_NONE)
+			emit_op_rr(j, 0, false, 0x31, fault_reg, fault_reg, false);	/* xor */
+		x86_land(j, done);
+	}
 	if (insn->imm == BPF_CMPXCHG && !w)
 		emit_mov_rr(j, false, RAX, RAX);	/* eax is not written on success */
 }

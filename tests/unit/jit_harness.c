@@ -1307,6 +1307,17 @@ static void arena_atomics(void)
 		     2 * JT_PAGE, 0);
 	EXPECT_ARENA("mov %r2, 5\narena lock fetch add32 [%r1+0], %r2\nmov %r0, %r2\nexit",
 		     2 * JT_PAGE, 0);
+	/* misaligned on a present page: nothing done, fetched values 0 */
+	EXPECT_ARENA("arena stdw [%r1+0], 0x11\nmov %r2, 3\narena lock fetch add [%r1+4], %r2\n"
+		     "mov %r3, 5\narena lock add32 [%r1+2], %r3\nmov %r0, 9\nmov %r4, 1\n"
+		     "arena lock cmpxchg32 [%r1+1], %r4\nmov %r5, 7\narena lock xchg [%r1+12], %r5\n"
+		     "add %r0, %r2\nadd %r0, %r5\nlsh %r0, 8\narena ldxdw %r1, [%r1+0]\nadd %r0, %r1\n"
+		     "exit", 64, 0x11);
+	for (i = 0; i < ARRAY_SIZE(ops); i++) {
+		snprintf(text, sizeof(text), "mov %%r0, 0x1000\nmov %%r2, 0xa\n"
+			 "arena lock fetch %s [%%r1+4], %%r2\nadd %%r0, %%r2\nexit", ops[i]);
+		EXPECT_ARENA(text, 64, 0x1000);
+	}
 	for (i = 0; i < ARRAY_SIZE(ops); i++) {
 		/* present: 0xc op 0xa, fetched 0xc */
 		snprintf(text, sizeof(text),

@@ -595,6 +595,43 @@ static void arena_kfuncs(void)
 }
 
 /* bpf_loop() with a callback whose context is the caller's stack. */
+/*
+ * Arena accesses that miss, through the JIT's exception-table entries (or
+ * the interpreter's checks): a store to an absent page is dropped, a load
+ * reads 0, an atomic's fetched value and a cmpxchg's r0 are 0, and a
+ * misaligned atomic on a present page does nothing and fetches 0; the
+ * kernel log stays clean.
+ */
+static void arena_faults_read_zero(void)
+{
+	struct arena_create req = { .size = sizeof(req), .nr_pages = 4,
+				    .user_addr = 0x7e0100000000ULL };
+	int arena = dev_ioctl(ARENA_IOC_CREATE, &req), fd;
+	long psz = sysconf(_SC_PAGESIZE);
+	uint64_t ctx[1] = { 0 }, *mem;
+
+	mem = mmap((void *)(uintptr_t)req.user_addr, 4 * psz, PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_FIXED_NOREPLACE, arena, 0);
+	TAP_EXPECT(mem == (void *)(uintptr_t)req.user_addr);
+	fd = load_must("ldmap %r1, 0\nmov %r2, 0\nmov %r3, 1\nmov %r4, -1\nmov %r5, 0\n"
+		       "call runtime 1\njeq %r0, 0, out\n"
+		       "addr_space_cast %r7, %r0, 0, 1\n"
+		       "mov %r2, 7\nstxdw [%r7+8192], %r2\nldxdw %r3, [%r7+8192]\n"
+		       "mov %r4, 5\nlock fetch add [%r7+8200], %r4\n"
+		       "mov %r0, 9\nmov %r5, 1\nlock cmpxchg [%r7+8208], %r5\nmov %r9, %r0\n"
+		       "stdw [%r7+0], 0x11\nmov %r8, 3\nlock fetch add [%r7+4], %r8\n"
+		       "add %r3, %r4\nadd %r3, %r9\nadd %r3, %r8\nlsh %r3, 8\n"
+		       "ldxdw %r0, [%r7+0]\nor %r0, %r3\nexit\n"
+		       "out:\nmov %r0, 99\nexit", &arena, 1, 8);
+	TAP_EXPECT_EQ(run_ctx(fd, ctx, sizeof(ctx)), 0x11);
+	if (mem != MAP_FAILED)
+		TAP_EXPECT_EQ(mem[0], 0x11);
+	close(fd);
+	if (mem != MAP_FAILED)
+		munmap(mem, 4 * psz);
+	close(arena);
+}
+
 static void bpf_loop_callback(void)
 {
 	int fd = load_must("mov %r6, %r1\nldxdw %r2, [%r6+0]\nstxdw [%r10-8], %r2\n"
@@ -643,6 +680,7 @@ static const struct tap_test tests[] = {
 	{ "prog", "user-ringbuf-drain", user_ringbuf_drain },
 	{ "prog", "ringbuf-every-cpu-stress", ringbuf_every_cpu_stress },
 	{ "prog", "arena-kfuncs", arena_kfuncs },
+	{ "prog", "arena-faults-read-zero", arena_faults_read_zero },
 	{ "prog", "bpf-loop-callback", bpf_loop_callback },
 	{ "prog", "prog-pins-objects", prog_pins_objects },
 };
