@@ -566,17 +566,33 @@ out:
  * got, seen by user space at the same address; a load from an absent page
  * reads 0.
  */
+#define ARENA_PAGES	4
+
+/* An arena of ARENA_PAGES created for user_addr and mapped there: its fd, *mem the mapping. */
+static int arena_mapped(uint64_t user_addr, uint64_t **mem)
+{
+	struct arena_create req = { .size = sizeof(req), .nr_pages = ARENA_PAGES,
+				    .user_addr = user_addr };
+	int arena = dev_ioctl(ARENA_IOC_CREATE, &req);
+
+	*mem = mmap((void *)(uintptr_t)user_addr, ARENA_PAGES * sysconf(_SC_PAGESIZE),
+		    PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED_NOREPLACE, arena, 0);
+	TAP_EXPECT(*mem == (void *)(uintptr_t)user_addr);
+	return arena;
+}
+
+static void arena_unmapped(int arena, uint64_t *mem)
+{
+	if (mem != MAP_FAILED)
+		munmap(mem, ARENA_PAGES * sysconf(_SC_PAGESIZE));
+	close(arena);
+}
+
 static void arena_kfuncs(void)
 {
-	struct arena_create req = { .size = sizeof(req), .nr_pages = 4,
-				    .user_addr = 0x7e0000000000ULL };
-	int arena = dev_ioctl(ARENA_IOC_CREATE, &req), fd;
-	uint64_t ctx[1] = { 0 }, *mem;
-	long psz = sysconf(_SC_PAGESIZE);
+	uint64_t ctx[1] = { 0 }, *mem, user_addr = 0x7e0000000000ULL;
+	int arena = arena_mapped(user_addr, &mem), fd;
 
-	mem = mmap((void *)(uintptr_t)req.user_addr, 4 * psz, PROT_READ | PROT_WRITE,
-		   MAP_SHARED | MAP_FIXED_NOREPLACE, arena, 0);
-	TAP_EXPECT(mem == (void *)(uintptr_t)req.user_addr);
 	fd = load_must("mov %r6, %r1\n"
 		       "ldmap %r1, 0\nmov %r2, 0\nmov %r3, 1\nmov %r4, -1\nmov %r5, 0\n"
 		       "call runtime 1\nstxdw [%r6+0], %r0\njeq %r0, 0, out\n"
@@ -585,13 +601,11 @@ static void arena_kfuncs(void)
 		       "ldxdw %r0, [%r1+8192]\nexit\n"
 		       "out:\nmov %r0, 99\nexit", &arena, 1, 8);
 	TAP_EXPECT_EQ(run_ctx(fd, ctx, sizeof(ctx)), 0);
-	TAP_EXPECT_EQ(ctx[0], req.user_addr);
-	if (mem != MAP_FAILED && ctx[0] == req.user_addr)
+	TAP_EXPECT_EQ(ctx[0], user_addr);
+	if (mem != MAP_FAILED && ctx[0] == user_addr)
 		TAP_EXPECT_EQ(mem[2], 0x5a5a);
 	close(fd);
-	if (mem != MAP_FAILED)
-		munmap(mem, 4 * psz);
-	close(arena);
+	arena_unmapped(arena, mem);
 }
 
 /* bpf_loop() with a callback whose context is the caller's stack. */
@@ -604,15 +618,9 @@ static void arena_kfuncs(void)
  */
 static void arena_faults_read_zero(void)
 {
-	struct arena_create req = { .size = sizeof(req), .nr_pages = 4,
-				    .user_addr = 0x7e0100000000ULL };
-	int arena = dev_ioctl(ARENA_IOC_CREATE, &req), fd;
-	long psz = sysconf(_SC_PAGESIZE);
 	uint64_t ctx[1] = { 0 }, *mem;
+	int arena = arena_mapped(0x7e0100000000ULL, &mem), fd;
 
-	mem = mmap((void *)(uintptr_t)req.user_addr, 4 * psz, PROT_READ | PROT_WRITE,
-		   MAP_SHARED | MAP_FIXED_NOREPLACE, arena, 0);
-	TAP_EXPECT(mem == (void *)(uintptr_t)req.user_addr);
 	fd = load_must("ldmap %r1, 0\nmov %r2, 0\nmov %r3, 1\nmov %r4, -1\nmov %r5, 0\n"
 		       "call runtime 1\njeq %r0, 0, out\n"
 		       "addr_space_cast %r7, %r0, 0, 1\n"
@@ -627,9 +635,7 @@ static void arena_faults_read_zero(void)
 	if (mem != MAP_FAILED)
 		TAP_EXPECT_EQ(mem[0], 0x11);
 	close(fd);
-	if (mem != MAP_FAILED)
-		munmap(mem, 4 * psz);
-	close(arena);
+	arena_unmapped(arena, mem);
 }
 
 static void bpf_loop_callback(void)
