@@ -146,7 +146,7 @@ enum a64_logic { LOGIC_AND = 0x12000000, LOGIC_ORR = 0x32000000, LOGIC_EOR = 0x5
 static s32 a64_logic_imm(bool w, u64 v)
 {
 	u32 e = 64, ones, r;
-	u64 mask, elt;
+	u64 mask, elt, rest;
 
 	if (!w)
 		v = (u32)v | (u64)(u32)v << 32;
@@ -156,7 +156,8 @@ static s32 a64_logic_imm(bool w, u64 v)
 		e /= 2;
 	mask = e == 64 ? ~0ULL : (1ULL << e) - 1;
 	elt = v & mask;
-	ones = __builtin_popcountll(elt);
+	for (ones = 0, rest = elt; rest; rest &= rest - 1)	/* no libgcc popcount */
+		ones++;
 	for (r = 0; r < e; r++) {
 		u64 rotated = r ? ((elt >> r) | (elt << (e - r))) & mask : elt;
 
