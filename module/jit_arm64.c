@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * arm64 back end of the program JIT, the same shape as jit_x86.c: emitters
- * for each machine-instruction form, the translation of each eBPF opcode
- * class, addr_space_cast and PROBE_MEM32 accesses with exception-table
- * entries.  Built only for arm64 kernels (and the unit tests, cross-built
+ * for each machine-instruction form and the jit_arch_*() translations
+ * (jit_passes.h), addr_space_cast and PROBE_MEM32 accesses with
+ * exception-table entries included.  Built only for arm64 kernels (and the unit tests, cross-built
  * and run under qemu-aarch64).
  *
  * Registers are the kernel's arm64 JIT's: r0 x7, r1-r5 x0-x4 (the AAPCS64
@@ -35,7 +35,6 @@
  */
 #include "jit_passes.h"
 
-#define A64_X(n)	(n)
 #define A64_ZR		31	/* xzr / wzr in data and load/store operands */
 #define A64_SP		31	/* sp as a base or in add/sub immediate */
 #define A64_FP		29
@@ -683,7 +682,8 @@ static u8 a64_base(struct jit_state *j, bool arena, u8 rn)
 {
 	if (!arena)
 		return rn;
-	emit(j, 0x8b204000 | rn << 16 | A64_ARENA << 5 | A64_ADDR);	/* add x10, x28, wn, uxtw */
+	/* add x10, x28, wn, uxtw */
+	emit(j, 0x8b204000 | rn << 16 | A64_ARENA << 5 | A64_ADDR);
 	return A64_ADDR;
 }
 
@@ -963,7 +963,8 @@ void jit_arch_may_goto(struct jit_state *j, const struct jit_frame *fr, u32 targ
 
 	emit_budget_load(j, fr->budget_slot, A64_TMP);
 	emit_cbz_jump(j, false, false, A64_TMP, target);
-	emit_logic_imm(j, false, LOGIC_ANDS, A64_ZR, A64_TMP, PROG_STOP_CHECK_EVERY - 1);	/* tst */
+	/* tst */
+	emit_logic_imm(j, false, LOGIC_ANDS, A64_ZR, A64_TMP, PROG_STOP_CHECK_EVERY - 1);
 	skip = emit_skip(j, A64_NE);
 	for (i = 0; i < ARRAY_SIZE(saved); i++)
 		emit_push(j, saved[i][0], saved[i][1]);

@@ -113,9 +113,11 @@ static void logic_immediates_match_interpreter(void)
 			insns[n++] = (struct bpf_insn)I_LDX(BPF_DW, 2, 1, 0);
 			insns[n++] = (struct bpf_insn)I_MOV64_IMM(0, 0);
 			for (o = 0; o < 2 * ARRAY_SIZE(ops); o++) {
+				u8 op = ops[o / 2];
+
 				insns[n++] = (struct bpf_insn)I_MOV64_REG(3, 2);
-				insns[n++] = o & 1 ? (struct bpf_insn)I_ALU32_IMM(ops[o / 2], 3, imm) :
-						     (struct bpf_insn)I_ALU64_IMM(ops[o / 2], 3, imm);
+				insns[n++] = o & 1 ? (struct bpf_insn)I_ALU32_IMM(op, 3, imm) :
+						     (struct bpf_insn)I_ALU64_IMM(op, 3, imm);
 				insns[n++] = (struct bpf_insn)I_ALU64_IMM(BPF_MUL, 0, 31);
 				insns[n++] = (struct bpf_insn)I_ALU64_REG(BPF_ADD, 0, 3);
 			}
@@ -157,7 +159,8 @@ static void logic_immediates_match_interpreter(void)
 static void lse_or_exclusive_loops(void)
 {
 	static const char text[] =
-		"stdw [%r10-8], 1\nmov %r2, 3\nlock add [%r10-8], %r2\nlock fetch and [%r10-8], %r2\n"
+		"stdw [%r10-8], 1\nmov %r2, 3\nlock add [%r10-8], %r2\n"
+		"lock fetch and [%r10-8], %r2\n"
 		"lock or32 [%r10-8], %r2\nlock fetch xor [%r10-8], %r2\nlock xchg [%r10-8], %r2\n"
 		"mov %r0, 0\nlock cmpxchg [%r10-8], %r2\n"
 		"arena lock fetch add [%r1+0], %r2\narena lock cmpxchg32 [%r1+8], %r2\nexit";

@@ -555,7 +555,8 @@ bool jt_differential(struct jt_prog *p, void *ctx, size_t ctx_len, int line)
 				 PRIx64, m, r0_jit, r0);
 			same = false;
 		} else if (!jt_snapshot_same(seen, want, ctx_len)) {
-			tap_fail(__FILE__, line, "mode %u: memory differs from the interpreter's", m);
+			tap_fail(__FILE__, line, "mode %u: memory differs from the interpreter's",
+				 m);
 			same = false;
 		}
 	}
@@ -840,14 +841,14 @@ static void jumps_at_boundaries(void)
 		for (c = 0; c < 4; c++)
 			for (a = 0; a < ARRAY_SIZE(vals); a++)
 				for (b = 0; b < ARRAY_SIZE(vals); b++) {
-					u8 cls = c & 1 ? BPF_JMP32 : BPF_JMP;
+					u8 code = (c & 1 ? BPF_JMP32 : BPF_JMP) | ops[o];
 					struct bpf_insn insns[] = {
 						I_LDX(BPF_DW, 2, 1, 0),
 						I_LDX(BPF_DW, 3, 1, 8),
 						I_MOV64_IMM(0, 1),
-						c & 2 ? (struct bpf_insn)I_RAW(cls | ops[o] | BPF_X, 2, 3, 1, 0) :
-							(struct bpf_insn)I_RAW(cls | ops[o] | BPF_K, 2, 0, 1,
-							      (s32)vals[b]),
+						I_RAW(code | (c & 2 ? BPF_X : BPF_K), 2,
+						      c & 2 ? 3 : 0, 1,
+						      c & 2 ? 0 : (s32)vals[b]),
 						I_EXIT(),
 						I_MOV64_IMM(0, 2),
 						I_EXIT(),
@@ -991,8 +992,9 @@ static u32 rnd_insn(struct bpf_insn *insns, u32 n, bool *is_jump)
 	if (kind == 3) {
 		u8 mode = rnd() % 3 ? BPF_MEM : ISA_MEMSX;
 
-		insns[n] = (struct bpf_insn)I_RAW(BPF_LDX | size | (size == BPF_DW ? BPF_MEM : mode), dst, 10,
-				 slot, 0);
+		if (size == BPF_DW)
+			mode = BPF_MEM;
+		insns[n] = (struct bpf_insn)I_RAW(BPF_LDX | size | mode, dst, 10, slot, 0);
 		return 1;
 	}
 	if (kind == 4) {
@@ -1001,8 +1003,10 @@ static u32 rnd_insn(struct bpf_insn *insns, u32 n, bool *is_jump)
 		return 1;
 	}
 	if (kind == 5) {
-		insns[n] = (struct bpf_insn)I_ATOMIC(w ? BPF_DW : BPF_W, atomics[rnd() % ARRAY_SIZE(atomics)], 10,
-				    src, w ? slot : slot + 4);
+		s32 op = atomics[rnd() % ARRAY_SIZE(atomics)];
+
+		insns[n] = (struct bpf_insn)I_ATOMIC(w ? BPF_DW : BPF_W, op, 10, src,
+						     w ? slot : slot + 4);
 		return 1;
 	}
 	if ((op == BPF_DIV || op == BPF_MOD) && rnd() & 1)
@@ -1022,9 +1026,9 @@ static u32 rnd_insn(struct bpf_insn *insns, u32 n, bool *is_jump)
 	if (op == BPF_NEG)
 		insns[n] = (struct bpf_insn)I_RAW((w ? BPF_ALU64 : BPF_ALU) | op, dst, 0, 0, 0);
 	else
-		insns[n] = rnd_canonical((struct bpf_insn)I_RAW((w ? BPF_ALU64 : BPF_ALU) | op |
-								(off >= 8 || rnd() & 1 ? BPF_X : BPF_K),
-								dst, src, off, imm));
+		insns[n] = rnd_canonical((struct bpf_insn)I_RAW(
+			(w ? BPF_ALU64 : BPF_ALU) | op | (off >= 8 || rnd() & 1 ? BPF_X : BPF_K),
+			dst, src, off, imm));
 	return 1;
 }
 
@@ -1310,9 +1314,9 @@ static void arena_atomics(void)
 	/* misaligned on a present page: nothing done, fetched values 0 */
 	EXPECT_ARENA("arena stdw [%r1+0], 0x11\nmov %r2, 3\narena lock fetch add [%r1+4], %r2\n"
 		     "mov %r3, 5\narena lock add32 [%r1+2], %r3\nmov %r0, 9\nmov %r4, 1\n"
-		     "arena lock cmpxchg32 [%r1+1], %r4\nmov %r5, 7\narena lock xchg [%r1+12], %r5\n"
-		     "add %r0, %r2\nadd %r0, %r5\nlsh %r0, 8\narena ldxdw %r1, [%r1+0]\nadd %r0, %r1\n"
-		     "exit", 64, 0x11);
+		     "arena lock cmpxchg32 [%r1+1], %r4\nmov %r5, 7\n"
+		     "arena lock xchg [%r1+12], %r5\nadd %r0, %r2\nadd %r0, %r5\nlsh %r0, 8\n"
+		     "arena ldxdw %r1, [%r1+0]\nadd %r0, %r1\nexit", 64, 0x11);
 	for (i = 0; i < ARRAY_SIZE(ops); i++) {
 		snprintf(text, sizeof(text), "mov %%r0, 0x1000\nmov %%r2, 0xa\n"
 			 "arena lock fetch %s [%%r1+4], %%r2\nadd %%r0, %%r2\nexit", ops[i]);
@@ -1333,8 +1337,8 @@ static void arena_atomics(void)
 			 ops[i]);
 		EXPECT_ARENA(text, 2 * JT_PAGE, 0x100000);
 		/* absent, src r0: r0 is the fetched 0 */
-		snprintf(text, sizeof(text), "mov %%r0, 0x1000\narena lock fetch %s [%%r1+8], %%r0\n"
-			 "exit", ops[i]);
+		snprintf(text, sizeof(text),
+			 "mov %%r0, 0x1000\narena lock fetch %s [%%r1+8], %%r0\nexit", ops[i]);
 		EXPECT_ARENA(text, 2 * JT_PAGE, 0);
 		/* guard */
 		snprintf(text, sizeof(text), "mov %%r0, 0x1000\nmov %%r2, 3\n"
