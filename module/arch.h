@@ -18,6 +18,9 @@
  *		an EX_TYPE_BPF exception-table entry that will sit at address
  *		at: a fault at insn zeroes register reg (0xff: none) and
  *		resumes len bytes later
+ *	bool arena_arch_jit_lse(void)
+ *		whether generated code may use the CPU's large-system-extension
+ *		atomics (arm64; false elsewhere)
  */
 #ifndef ARENA_ARCH_H
 #define ARENA_ARCH_H

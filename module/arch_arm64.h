@@ -6,6 +6,7 @@
 #include <linux/bits.h>
 #include <asm/asm-extable.h>
 #include <asm/extable.h>
+#include <asm/cpufeature.h>
 #include <asm/pgtable.h>
 #include <asm/sysreg.h>
 #include <asm/tlbflush.h>
@@ -60,6 +61,16 @@ static inline void arena_arch_ex_bpf(struct exception_table_entry *ex,
 		    FIELD_PREP(GENMASK(26, 0), fixup - (insn + len));
 	ex->type = EX_TYPE_BPF;
 	ex->data = 0;
+}
+
+/*
+ * As the kernel's own BPF JIT decides: the capability every CPU has, read
+ * from the exported bitmap (cpu_hwcaps on 6.1, system_cpucaps on 6.12)
+ * through the inline cpus_have_cap().
+ */
+static inline bool arena_arch_jit_lse(void)
+{
+	return IS_ENABLED(CONFIG_ARM64_LSE_ATOMICS) && cpus_have_cap(ARM64_HAS_LSE_ATOMICS);
 }
 
 #endif /* ARENA_ARCH_ARM64_H */

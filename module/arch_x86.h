@@ -90,4 +90,10 @@ static inline void arena_arch_ex_bpf(struct exception_table_entry *ex,
 	ex->data = EX_TYPE_BPF;
 }
 
+/* Only arm64 has two kinds of atomics to choose from. */
+static inline bool arena_arch_jit_lse(void)
+{
+	return false;
+}
+
 #endif /* ARENA_ARCH_X86_H */

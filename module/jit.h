@@ -56,6 +56,8 @@ struct jit_target {
 	 */
 	u64 return_thunk;
 	bool ibt;		/* endbr64 / bti c at every entry */
+	bool pac;		/* arm64: paciasp / autiasp around every function */
+	bool lse;		/* arm64: LSE atomics, else load/store-exclusive loops */
 	bool harden;		/* blind untrusted immediates */
 };
 

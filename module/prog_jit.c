@@ -7,6 +7,7 @@
  */
 #include <linux/module.h>
 
+#include "arch.h"
 #include "arena_kmod.h"
 #include "jit.h"
 #include "jit_extable.h"
@@ -36,6 +37,8 @@ static void prog_jit_target(const struct prog_core *core, u64 code_addr,
 	target->kern_vm_start = core->arena ? arena_kern_vm_start(core->arena->handle) : 0;
 	target->return_thunk = PROG_JIT_RETURN_THUNK;
 	target->ibt = IS_ENABLED(CONFIG_X86_KERNEL_IBT) || IS_ENABLED(CONFIG_ARM64_BTI_KERNEL);
+	target->pac = IS_ENABLED(CONFIG_ARM64_PTR_AUTH_KERNEL);
+	target->lse = arena_arch_jit_lse();
 	target->harden = READ_ONCE(jit_harden);
 }
 

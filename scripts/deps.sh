@@ -29,6 +29,8 @@ packages=(
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	# test VMs
 	qemu-system-x86 qemu-system-arm busybox-static cpio xz-utils zstd
+	# the arm64 JIT's unit tests (qemu-aarch64, user mode)
+	qemu-user
 	# packaging (tests/pkg)
 	dkms dh-dkms debhelper fakeroot lintian rpm adduser
 )

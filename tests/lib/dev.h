@@ -73,8 +73,10 @@ static inline __u32 dev_native_jit(void)
 {
 #if defined(__x86_64__)
 	return PROG_JIT_X86_64;
+#elif defined(__aarch64__)
+	return PROG_JIT_ARM64;
 #else
-	return PROG_JIT_NONE;	/* the arm64 JIT has not landed yet */
+	return PROG_JIT_NONE;
 #endif
 }
 

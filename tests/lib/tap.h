@@ -35,8 +35,15 @@ struct tap_test {
 	void (*fn)(void);
 };
 
-/* Checks failed in the test that is running. */
+/*
+ * Checks failed in the test that is running; a suite of several files
+ * defines TAP_FAILURES_EXTERN in all of them and the counter in one.
+ */
+#ifdef TAP_FAILURES_EXTERN
+extern int tap_failures;
+#else
 static int tap_failures;
+#endif
 
 static inline void tap_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
