@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fake_module.h"
@@ -64,6 +65,57 @@ static int fake_pages(unsigned long request, struct arena_pages *req)
 	return 0;
 }
 
+/* An array's values live in a memfd, value i at i * round_up(value_size, 8). */
+static int fake_array_create(struct array_create *req)
+{
+	__u64 stride = (req->value_size + 7) & ~7ULL;
+	int fd;
+
+	fake.array_create_calls++;
+	fake.array_create = *req;
+	fd = memfd_create("fake-array", MFD_CLOEXEC);
+	if (fd >= 0 && ftruncate(fd, stride * req->max_entries)) {
+		close(fd);
+		return fake_fail(ENOMEM);
+	}
+	return fd;
+}
+
+static int fake_array_update(int fd, struct array_elem *req)
+{
+	struct stat st;
+	__u64 value_size = fake.array_create.value_size;
+
+	if (fstat(fd, &st) || (req->index + 1) * ((value_size + 7) & ~7ULL) > (__u64)st.st_size)
+		return fake_fail(E2BIG);
+	if (pwrite(fd, (void *)(unsigned long)req->value, value_size,
+		   req->index * ((value_size + 7) & ~7ULL)) != (ssize_t)value_size)
+		return -1;
+	return 0;
+}
+
+static int fake_prog_load(struct prog_load *req)
+{
+	struct fake_prog_load *prog;
+
+	if (fake.prog_load_err)
+		return fake_fail(fake.prog_load_err);
+	if (fake.nr_progs == FAKE_PROGS_MAX || req->nr_objs > PROG_OBJS_MAX)
+		return fake_fail(E2BIG);
+	prog = &fake.progs[fake.nr_progs++];
+	prog->req = *req;
+	prog->insns = malloc(req->insn_cnt * sizeof(*prog->insns));
+	if (!prog->insns)
+		return fake_fail(ENOMEM);
+	memcpy(prog->insns, (void *)(unsigned long)req->insns,
+	       req->insn_cnt * sizeof(*prog->insns));
+	memcpy(prog->obj_fds, (void *)(unsigned long)req->obj_fds,
+	       req->nr_objs * sizeof(prog->obj_fds[0]));
+	strncpy(prog->license, (const char *)(unsigned long)req->license,
+		sizeof(prog->license) - 1);
+	return memfd_create("fake-prog", MFD_CLOEXEC);
+}
+
 int __wrap_ioctl(int fd, unsigned long request, ...)
 {
 	va_list ap;
@@ -97,6 +149,12 @@ int __wrap_ioctl(int fd, unsigned long request, ...)
 			return __real_ioctl(fd, request, arg);
 		*(struct ringbuf_info *)arg = fake.ring_info;
 		return 0;
+	case ARRAY_IOC_CREATE:
+		return fake_array_create(arg);
+	case ARRAY_IOC_UPDATE:
+		return fake_array_update(fd, arg);
+	case PROG_IOC_LOAD:
+		return fake_prog_load(arg);
 	default:
 		return __real_ioctl(fd, request, arg);
 	}
@@ -104,6 +162,10 @@ int __wrap_ioctl(int fd, unsigned long request, ...)
 
 void fake_module_start(void)
 {
+	int i;
+
+	for (i = 0; i < fake.nr_progs; i++)
+		free(fake.progs[i].insns);
 	memset(&fake, 0, sizeof(fake));
 	fake.active = true;
 	fake.reply = (struct arena_version){

@@ -14,6 +14,10 @@
  * Rings: RINGBUF_IOC_CREATE records its request in fake.ring_create and
  * returns a memfd; RINGBUF_IOC_QUERY, on any fd, answers fake.ring_info
  * once its size is set (else the real ioctl does).
+ * Arrays: ARRAY_IOC_CREATE returns a memfd holding the values, which
+ * ARRAY_IOC_UPDATE writes.  Programs: PROG_IOC_LOAD keeps a copy of each
+ * request, its instructions and its object fds in fake.progs[] (up to
+ * FAKE_PROGS_MAX) and returns a memfd, or fails with fake.prog_load_err.
  *
  * The host has no /dev/arena, so the fake is how the library's and the
  * CLI's success paths are tested there; any file opens, /dev/null will do.
@@ -23,7 +27,19 @@
 
 #include <stdbool.h>
 
+#include <linux/bpf.h>
+
 #include <arena_kmod.h>
+
+#define FAKE_PROGS_MAX	8
+
+/* A PROG_IOC_LOAD the fake received. */
+struct fake_prog_load {
+	struct prog_load req;
+	struct bpf_insn *insns;		/* malloc'ed copy of req.insn_cnt */
+	int obj_fds[PROG_OBJS_MAX];
+	char license[PROG_LICENSE_MAX];
+};
 
 struct fake_module {
 	bool active;
@@ -44,11 +60,21 @@ struct fake_module {
 	int ring_create_calls;
 	struct ringbuf_create ring_create;	/* what the library sent */
 	struct ringbuf_info ring_info;	/* QUERY's answer, if size is set */
+
+	int array_create_calls;
+	struct array_create array_create;	/* the last request */
+
+	int prog_load_err;
+	int nr_progs;
+	struct fake_prog_load progs[FAKE_PROGS_MAX];
 };
 
 extern struct fake_module fake;
 
-/* Active, with a well-formed reply of ABI ARENA_ABI_VERSION. */
+/*
+ * Active, with a well-formed reply of ABI ARENA_ABI_VERSION; what an
+ * earlier start kept (program copies) is freed.
+ */
 void fake_module_start(void);
 
 #endif /* ARENA_FAKE_MODULE_H */
