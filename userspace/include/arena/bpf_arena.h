@@ -8,9 +8,11 @@
  * kernel's arena selftests build unchanged with -I<this dir>/compat, where
  * headers named like theirs lead here.
  *
- * Include it alone or after a vmlinux.h: it defines the map types and
- * flags as macros, which would clash with a vmlinux.h's enumerators that
- * came after it.
+ * Include it alone or after a vmlinux.h: for programs it defines the map
+ * types and flags as macros, which would clash with a vmlinux.h's
+ * enumerators that came after it.  User space gets only what the data
+ * structures in arena memory need (__arena, the integer types), so that
+ * it can walk them with the programs' own headers.
  */
 #ifndef ARENA_BPF_ARENA_H
 #define ARENA_BPF_ARENA_H
@@ -63,7 +65,11 @@ typedef unsigned long long __u64;
 #define __noinline	__attribute__((noinline))
 #endif
 
-/* The map types arena-kmod creates, by their BPF numbers. */
+#ifdef __BPF__
+/*
+ * The map types arena-kmod creates, by their BPF numbers (user space has
+ * them from <linux/bpf.h>).
+ */
 #define BPF_MAP_TYPE_ARRAY		2
 #define BPF_MAP_TYPE_RINGBUF		27
 #define BPF_MAP_TYPE_USER_RINGBUF	31
@@ -82,6 +88,7 @@ typedef unsigned long long __u64;
 #define BPF_RB_RING_SIZE	1
 #define BPF_RB_CONS_POS		2
 #define BPF_RB_PROD_POS		3
+#endif
 
 #ifndef NUMA_NO_NODE
 #define NUMA_NO_NODE	(-1)
