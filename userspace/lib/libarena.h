@@ -555,6 +555,15 @@ struct arena_program *arena_object__next_program(const struct arena_object *obj,
 struct arena_object_map *arena_object__next_map(const struct arena_object *obj,
 						const struct arena_object_map *prev);
 
+/*
+ * The global variable name as this process sees it once the object is
+ * loaded: in the mapping of .data, .bss or .rodata (read-only), or in the
+ * arena for __arena globals; its size in *sizep if not NULL.  NULL (errno
+ * ENOENT) for no such variable, EBUSY before load, ENXIO for a variable in
+ * a section that is not mapped.
+ */
+void *arena_object__global(const struct arena_object *obj, const char *name, size_t *sizep);
+
 const char *arena_program__name(const struct arena_program *prog);
 const char *arena_program__section_name(const struct arena_program *prog);
 /* The program's fd once loaded (for arena_prog__run()), else -1. */

@@ -151,6 +151,13 @@ LIBARENA_INTERNAL
 int program_relocate(const struct arena_object *obj, struct arena_program *prog);
 
 /*
+ * The map made of section sec (the arena for .addr_space.1), or of the
+ * .maps symbol at offset: its index in obj->maps, or -1.
+ */
+LIBARENA_INTERNAL
+int object_map_for(const struct arena_object *obj, size_t sec, __u64 offset);
+
+/*
  * Links the object files at paths into one with libbpf's static linker
  * and stores its bytes in *imagep (malloc'ed) and *sizep: 0 or -errno.
  */

@@ -533,6 +533,54 @@ struct arena_object_map *arena_object__next_map(const struct arena_object *obj,
 	return obj && next < obj->nr_maps ? &obj->maps[next] : NULL;
 }
 
+/* The variable's symbol: a named object in a section other than .maps. */
+static const GElf_Sym *object_find_variable(const struct arena_object *obj, const char *name)
+{
+	const struct elf_object *eo = &obj->elf;
+	size_t i;
+
+	for (i = 0; i < eo->nr_syms; i++) {
+		const GElf_Sym *sym = &eo->syms[i];
+
+		if (GELF_ST_TYPE(sym->st_info) == STT_OBJECT && sym->st_shndx != SHN_UNDEF &&
+		    sym->st_shndx < eo->nr_sections &&
+		    strcmp(eo->sections[sym->st_shndx].name, ".maps") &&
+		    !strcmp(elf_object_sym_name(eo, sym), name))
+			return sym;
+	}
+	return NULL;
+}
+
+void *arena_object__global(const struct arena_object *obj, const char *name, size_t *sizep)
+{
+	const GElf_Sym *sym = obj && name ? object_find_variable(obj, name) : NULL;
+	const struct arena_object_map *map;
+	char *base = NULL;
+	int idx;
+
+	if (!sym) {
+		errno = ENOENT;
+		return NULL;
+	}
+	if (!obj->loaded) {
+		errno = EBUSY;
+		return NULL;
+	}
+	idx = object_map_for(obj, sym->st_shndx, sym->st_value);
+	map = idx >= 0 ? &obj->maps[idx] : NULL;
+	if (map && map->arena)
+		base = arena_map__ptr(map->arena, 0);
+	else if (map && map->sec == sym->st_shndx)
+		base = map->values;
+	if (!base) {
+		errno = ENXIO;
+		return NULL;
+	}
+	if (sizep)
+		*sizep = sym->st_size;
+	return base + sym->st_value;
+}
+
 const char *arena_program__name(const struct arena_program *prog)
 {
 	return prog ? prog->name : NULL;

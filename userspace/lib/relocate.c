@@ -105,8 +105,7 @@ static int prog_obj_index(struct arena_program *prog, int map_idx)
 	return prog->nr_maps++;
 }
 
-/* The map made of section sec, or of the .maps symbol at offset; -1 if none. */
-static int object_map_for(const struct arena_object *obj, size_t sec, __u64 offset)
+int object_map_for(const struct arena_object *obj, size_t sec, __u64 offset)
 {
 	const char *name = obj->elf.sections[sec].name;
 	size_t i;
