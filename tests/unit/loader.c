@@ -12,8 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bpf_arena_list.h"
 #include "capture.h"
 #include "fake_module.h"
+#include "fake_prog_run.h"
 #include "libarena.h"
 #include "tap.h"
 
@@ -652,6 +654,140 @@ static void bad_arguments(void)
 	arena_object__close(obj);
 }
 
+/*
+ * Loads name on the fake module with the verifier and interpreter behind
+ * it; NULL (and a failed check saying why) if that fails.
+ */
+static struct arena_object *host_load(const char *name, struct arena_dev **devp)
+{
+	struct arena_object *obj = open_obj(name);
+
+	*devp = fake_dev();
+	fake_prog_run_start();
+	capture_start();
+	if (obj && *devp && !arena_object__load(obj, *devp))
+		return obj;
+	tap_fail(__FILE__, __LINE__, "loading %s: %s%s", name, captured, fake_prog_run_log());
+	arena_object__close(obj);
+	return NULL;
+}
+
+static void host_unload(struct arena_object *obj, struct arena_dev *dev)
+{
+	arena_object__close(obj);
+	arena_dev__close(dev);
+	fake_prog_run_stop();
+}
+
+/* Runs prog_name once: its r0, or -1000 - errno if it did not run. */
+static long long host_run(const struct arena_object *obj, const char *prog_name)
+{
+	struct arena_program *prog = arena_object__find_program_by_name(obj, prog_name);
+	LIBARENA_OPTS(arena_prog_run_opts, opts);
+	int err;
+
+	if (!prog)
+		return -1000 - ENOENT;
+	err = arena_prog__run(arena_program__fd(prog), &opts);
+	return err ? -1000 + err : (long long)(int)opts.retval;
+}
+
+static void *host_global(const struct arena_object *obj, const char *name)
+{
+	void *p = arena_object__global(obj, name, NULL);
+
+	if (!p)
+		tap_fail(__FILE__, __LINE__, "global %s: %s", name, strerror(errno));
+	return p;
+}
+
+/* .data, .bss, .rodata as the verified program really uses them. */
+static void host_runs_globals(void)
+{
+	struct arena_dev *dev;
+	struct arena_object *obj = host_load("globals", &dev);
+	__u64 *counter = obj ? host_global(obj, "counter") : NULL;
+	__u64 *zeroed = obj ? host_global(obj, "zeroed") : NULL;
+
+	if (counter && zeroed) {
+		/* counter 42 plus hidden_bss 6; then 44 plus 13. */
+		TAP_EXPECT_EQ(host_run(obj, "bump"), 48);
+		TAP_EXPECT_EQ(*counter, 42);
+		TAP_EXPECT_EQ(*zeroed, 7);
+		TAP_EXPECT_EQ(host_run(obj, "bump"), 57);
+		*counter = 1000;
+		TAP_EXPECT_EQ(host_run(obj, "bump"), 1002 + 21);
+	}
+	host_unload(obj, dev);
+}
+
+static void host_runs_calls_and_callbacks(void)
+{
+	struct arena_dev *dev;
+	struct arena_object *obj = host_load("calls", &dev);
+
+	if (obj) {
+		TAP_EXPECT_EQ(host_run(obj, "call_chain"), 41);
+		TAP_EXPECT_EQ(host_run(obj, "with_loop"), 12);
+	}
+	host_unload(obj, dev);
+}
+
+static void host_runs_arena_globals(void)
+{
+	struct arena_dev *dev;
+	struct arena_object *obj = host_load("arena_globals", &dev);
+	int *first = obj ? host_global(obj, "first") : NULL;
+	__u64 *second = obj ? host_global(obj, "second") : NULL;
+
+	if (first && second) {
+		TAP_EXPECT_EQ(*first, 11);
+		TAP_EXPECT_EQ(*second, 22);
+		TAP_EXPECT_EQ(host_run(obj, "touch"), 0);
+		TAP_EXPECT_EQ(*second, 33);
+		*first = 5;
+		TAP_EXPECT_EQ(host_run(obj, "release"), 5);
+	}
+	host_unload(obj, dev);
+}
+
+struct elem {
+	struct arena_list_node node;
+	__u64 value;
+};
+
+/* The list a program built in the arena, walked in this process. */
+static void host_runs_arena_list(void)
+{
+	struct arena_dev *dev;
+	struct arena_object *obj = host_load("arena_list", &dev);
+	struct arena_list_head **head = obj ? host_global(obj, "list_head") : NULL;
+	int *count = obj ? host_global(obj, "count") : NULL;
+	__u64 *sum = obj ? host_global(obj, "list_sum") : NULL;
+	__u64 walked_sum = 0;
+	struct elem *n;
+	int walked = 0;
+
+	if (!head || !count || !sum)
+		goto out;
+	*count = 20;
+	TAP_EXPECT_EQ(host_run(obj, "list_build"), 0);
+	TAP_EXPECT(*head != NULL);
+	if (!*head)
+		goto out;
+	list_for_each_entry(n, *head, node) {
+		walked++;
+		walked_sum += n->value;
+	}
+	TAP_EXPECT_EQ(walked, 20);
+	TAP_EXPECT_EQ(walked_sum, 20 * 100 + 19 * 20 / 2);
+	TAP_EXPECT_EQ(host_run(obj, "list_sum_free"), 0);
+	TAP_EXPECT_EQ(*sum, walked_sum);
+	TAP_EXPECT((*head)->first == NULL);
+out:
+	host_unload(obj, dev);
+}
+
 static const struct tap_test tests[] = {
 	{ "loader", "maps-of-each-kind", maps_of_each_kind },
 	{ "loader", "globals-in-data-sections", globals_in_data_sections },
@@ -674,6 +810,10 @@ static const struct tap_test tests[] = {
 	  unlinked_object_names_missing_function },
 	{ "loader", "load-failure-says-why", load_failure_says_why },
 	{ "loader", "bad-arguments", bad_arguments },
+	{ "loader", "host-runs-globals", host_runs_globals },
+	{ "loader", "host-runs-calls-and-callbacks", host_runs_calls_and_callbacks },
+	{ "loader", "host-runs-arena-globals", host_runs_arena_globals },
+	{ "loader", "host-runs-arena-list", host_runs_arena_list },
 };
 
 TAP_MAIN(tests)
