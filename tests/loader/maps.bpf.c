@@ -28,18 +28,25 @@ struct {
 	__type(value, __u64);
 } values SEC(".maps");
 
+static long count_record(struct bpf_dynptr *record, void *count)
+{
+	(*(__u64 *)count)++;
+	return 0;
+}
+
 SEC("syscall")
 int use_maps(void *ctx)
 {
 	__u32 key = 1;
 	__u64 *v = bpf_map_lookup_elem(&values, &key);
-	__u64 one = 1;
+	__u64 one = 1, records = 0;
 
 	if (v)
 		*v += 1;
 	bpf_ringbuf_output(&ring, &one, sizeof(one), 0);
 	bpf_arena_free_pages(&arena, (void __arena *)0, 0);
-	return bpf_ringbuf_query(&user_ring, BPF_RB_RING_SIZE) == 8192;
+	bpf_user_ringbuf_drain(&user_ring, count_record, &records, 0);
+	return records == 0 && bpf_ringbuf_query(&ring, BPF_RB_RING_SIZE) == 4096;
 }
 
 char _license[] SEC("license") = "GPL";

@@ -74,8 +74,12 @@ static inline void list_del(arena_list_node_t *n)
 	WRITE_ONCE(*pprev, next);
 	if (next)
 		WRITE_ONCE(next->pprev, pprev);
-	n->next = NULL;
-	n->pprev = NULL;
+	/*
+	 * Volatile, so that clang-19 cannot merge the two into a memset: it
+	 * lowers a memset of arena memory without the addr_space_cast.
+	 */
+	WRITE_ONCE(n->next, NULL);
+	WRITE_ONCE(n->pprev, NULL);
 }
 
 #endif
