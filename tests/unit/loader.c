@@ -17,6 +17,7 @@
 #include "fake_module.h"
 #include "fake_prog_run.h"
 #include "libarena.h"
+#include "object_run.h"
 #include "tap.h"
 
 #define INSN_LD_IMM64	(BPF_LD | BPF_IMM | BPF_DW)
@@ -679,44 +680,22 @@ static void host_unload(struct arena_object *obj, struct arena_dev *dev)
 	fake_prog_run_stop();
 }
 
-/* Runs prog_name once: its r0, or -1000 - errno if it did not run. */
-static long long host_run(const struct arena_object *obj, const char *prog_name)
-{
-	struct arena_program *prog = arena_object__find_program_by_name(obj, prog_name);
-	LIBARENA_OPTS(arena_prog_run_opts, opts);
-	int err;
-
-	if (!prog)
-		return -1000 - ENOENT;
-	err = arena_prog__run(arena_program__fd(prog), &opts);
-	return err ? -1000 + err : (long long)(int)opts.retval;
-}
-
-static void *host_global(const struct arena_object *obj, const char *name)
-{
-	void *p = arena_object__global(obj, name, NULL);
-
-	if (!p)
-		tap_fail(__FILE__, __LINE__, "global %s: %s", name, strerror(errno));
-	return p;
-}
-
 /* .data, .bss, .rodata as the verified program really uses them. */
 static void host_runs_globals(void)
 {
 	struct arena_dev *dev;
 	struct arena_object *obj = host_load("globals", &dev);
-	__u64 *counter = obj ? host_global(obj, "counter") : NULL;
-	__u64 *zeroed = obj ? host_global(obj, "zeroed") : NULL;
+	__u64 *counter = object_global(obj, "counter", sizeof(*counter));
+	__u64 *zeroed = object_global(obj, "zeroed", sizeof(*zeroed));
 
 	if (counter && zeroed) {
 		/* counter 42 plus hidden_bss 6; then 44 plus 13. */
-		TAP_EXPECT_EQ(host_run(obj, "bump"), 48);
+		TAP_EXPECT_EQ(object_run(obj, "bump"), 48);
 		TAP_EXPECT_EQ(*counter, 42);
 		TAP_EXPECT_EQ(*zeroed, 7);
-		TAP_EXPECT_EQ(host_run(obj, "bump"), 57);
+		TAP_EXPECT_EQ(object_run(obj, "bump"), 57);
 		*counter = 1000;
-		TAP_EXPECT_EQ(host_run(obj, "bump"), 1002 + 21);
+		TAP_EXPECT_EQ(object_run(obj, "bump"), 1002 + 21);
 	}
 	host_unload(obj, dev);
 }
@@ -727,8 +706,8 @@ static void host_runs_calls_and_callbacks(void)
 	struct arena_object *obj = host_load("calls", &dev);
 
 	if (obj) {
-		TAP_EXPECT_EQ(host_run(obj, "call_chain"), 41);
-		TAP_EXPECT_EQ(host_run(obj, "with_loop"), 12);
+		TAP_EXPECT_EQ(object_run(obj, "call_chain"), 41);
+		TAP_EXPECT_EQ(object_run(obj, "with_loop"), 12);
 	}
 	host_unload(obj, dev);
 }
@@ -737,16 +716,16 @@ static void host_runs_arena_globals(void)
 {
 	struct arena_dev *dev;
 	struct arena_object *obj = host_load("arena_globals", &dev);
-	int *first = obj ? host_global(obj, "first") : NULL;
-	__u64 *second = obj ? host_global(obj, "second") : NULL;
+	int *first = object_global(obj, "first", sizeof(*first));
+	__u64 *second = object_global(obj, "second", sizeof(*second));
 
 	if (first && second) {
 		TAP_EXPECT_EQ(*first, 11);
 		TAP_EXPECT_EQ(*second, 22);
-		TAP_EXPECT_EQ(host_run(obj, "touch"), 0);
+		TAP_EXPECT_EQ(object_run(obj, "touch"), 0);
 		TAP_EXPECT_EQ(*second, 33);
 		*first = 5;
-		TAP_EXPECT_EQ(host_run(obj, "release"), 5);
+		TAP_EXPECT_EQ(object_run(obj, "release"), 5);
 	}
 	host_unload(obj, dev);
 }
@@ -761,9 +740,9 @@ static void host_runs_arena_list(void)
 {
 	struct arena_dev *dev;
 	struct arena_object *obj = host_load("arena_list", &dev);
-	struct arena_list_head **head = obj ? host_global(obj, "list_head") : NULL;
-	int *count = obj ? host_global(obj, "count") : NULL;
-	__u64 *sum = obj ? host_global(obj, "list_sum") : NULL;
+	struct arena_list_head **head = object_global(obj, "list_head", sizeof(*head));
+	int *count = object_global(obj, "count", sizeof(*count));
+	__u64 *sum = object_global(obj, "list_sum", sizeof(*sum));
 	__u64 walked_sum = 0;
 	struct elem *n;
 	int walked = 0;
@@ -771,7 +750,7 @@ static void host_runs_arena_list(void)
 	if (!head || !count || !sum)
 		goto out;
 	*count = 20;
-	TAP_EXPECT_EQ(host_run(obj, "list_build"), 0);
+	TAP_EXPECT_EQ(object_run(obj, "list_build"), 0);
 	TAP_EXPECT(*head != NULL);
 	if (!*head)
 		goto out;
@@ -781,7 +760,7 @@ static void host_runs_arena_list(void)
 	}
 	TAP_EXPECT_EQ(walked, 20);
 	TAP_EXPECT_EQ(walked_sum, 20 * 100 + 19 * 20 / 2);
-	TAP_EXPECT_EQ(host_run(obj, "list_sum_free"), 0);
+	TAP_EXPECT_EQ(object_run(obj, "list_sum_free"), 0);
 	TAP_EXPECT_EQ(*sum, walked_sum);
 	TAP_EXPECT((*head)->first == NULL);
 out:

@@ -10,6 +10,7 @@
 
 #include "bpf_arena_list.h"
 #include "libarena.h"
+#include "object_run.h"
 #include "tap.h"
 
 #define DATA_DIR	"/data/loader"
@@ -51,33 +52,6 @@ static void unload(struct loaded *l)
 	arena_dev__close(l->dev);
 }
 
-/* Runs the program once: its r0, or -1000 - errno if it did not run. */
-static long long run(const struct loaded *l, const char *prog_name)
-{
-	struct arena_program *prog = arena_object__find_program_by_name(l->obj, prog_name);
-	LIBARENA_OPTS(arena_prog_run_opts, opts);
-	int err;
-
-	if (!prog)
-		return -1000 - ENOENT;
-	err = arena_prog__run(arena_program__fd(prog), &opts);
-	return err ? -1000 + err : (long long)(int)opts.retval;
-}
-
-/* The global name, of at least size bytes, or NULL with a failed check. */
-static void *global(const struct loaded *l, const char *name, size_t size)
-{
-	size_t got = 0;
-	void *p = arena_object__global(l->obj, name, &got);
-
-	if (!p || got < size) {
-		tap_fail(__FILE__, __LINE__, "global %s: %s, %zu bytes", name,
-			 p ? "too small" : strerror(errno), got);
-		return NULL;
-	}
-	return p;
-}
-
 struct elem {
 	struct arena_list_node node;
 	__u64 value;
@@ -111,16 +85,16 @@ static void arena_list_built_walked_freed(void)
 
 	if (!l.obj)
 		goto out;
-	count = global(&l, "count", sizeof(*count));
-	head = global(&l, "list_head", sizeof(*head));
-	built = global(&l, "built", sizeof(*built));
-	sum = global(&l, "list_sum", sizeof(*sum));
+	count = object_global(l.obj, "count", sizeof(*count));
+	head = object_global(l.obj, "list_head", sizeof(*head));
+	built = object_global(l.obj, "built", sizeof(*built));
+	sum = object_global(l.obj, "list_sum", sizeof(*sum));
 	if (!count || !head || !built || !sum)
 		goto out;
 	TAP_EXPECT_EQ(*count, 10);
 	TAP_EXPECT_EQ(*built, 1000);
 	*count = 50;
-	TAP_EXPECT_EQ(run(&l, "list_build"), 0);
+	TAP_EXPECT_EQ(object_run(l.obj, "list_build"), 0);
 	TAP_EXPECT_EQ(*built, 1050);
 	TAP_EXPECT(*head != NULL);
 	if (!*head)
@@ -128,7 +102,7 @@ static void arena_list_built_walked_freed(void)
 	walk(*head, &walked, &walked_sum);
 	TAP_EXPECT_EQ(walked, 50);
 	TAP_EXPECT_EQ(walked_sum, 50 * 100 + 49 * 50 / 2);
-	TAP_EXPECT_EQ(run(&l, "list_sum_free"), 0);
+	TAP_EXPECT_EQ(object_run(l.obj, "list_sum_free"), 0);
 	TAP_EXPECT_EQ(*sum, walked_sum);
 	TAP_EXPECT((*head)->first == NULL);
 	TAP_EXPECT_OK(arena_map__info(arena_object_map__arena(
@@ -146,18 +120,18 @@ static void globals_read_and_written(void)
 
 	if (!l.obj)
 		goto out;
-	counter = global(&l, "counter", sizeof(*counter));
-	zeroed = global(&l, "zeroed", sizeof(*zeroed));
+	counter = object_global(l.obj, "counter", sizeof(*counter));
+	zeroed = object_global(l.obj, "zeroed", sizeof(*zeroed));
 	if (!counter || !zeroed)
 		goto out;
 	/* counter 42 plus hidden_bss (0 + 6). */
-	TAP_EXPECT_EQ(run(&l, "bump"), 48);
+	TAP_EXPECT_EQ(object_run(l.obj, "bump"), 48);
 	TAP_EXPECT_EQ(*counter, 42);
 	TAP_EXPECT_EQ(*zeroed, 7);
 	/* counter 44, hidden 7, hidden_bss 13: the statics kept their values. */
-	TAP_EXPECT_EQ(run(&l, "bump"), 57);
+	TAP_EXPECT_EQ(object_run(l.obj, "bump"), 57);
 	*counter = 1000;
-	TAP_EXPECT_EQ(run(&l, "bump"), 1002 + 21);
+	TAP_EXPECT_EQ(object_run(l.obj, "bump"), 1002 + 21);
 out:
 	unload(&l);
 }
@@ -167,9 +141,9 @@ static void calls_and_callbacks_run(void)
 	struct loaded l = load("calls");
 
 	if (l.obj) {
-		TAP_EXPECT_EQ(run(&l, "call_chain"), 41);
+		TAP_EXPECT_EQ(object_run(l.obj, "call_chain"), 41);
 		/* 0 + 1 + 2 + 3 + 4 from the callback, plus twice(1). */
-		TAP_EXPECT_EQ(run(&l, "with_loop"), 12);
+		TAP_EXPECT_EQ(object_run(l.obj, "with_loop"), 12);
 	}
 	unload(&l);
 }
@@ -183,16 +157,16 @@ static void arena_globals_and_kfuncs_run(void)
 
 	if (!l.obj)
 		goto out;
-	first = global(&l, "first", sizeof(*first));
-	second = global(&l, "second", sizeof(*second));
+	first = object_global(l.obj, "first", sizeof(*first));
+	second = object_global(l.obj, "second", sizeof(*second));
 	if (!first || !second)
 		goto out;
 	TAP_EXPECT_EQ(*first, 11);
 	TAP_EXPECT_EQ(*second, 22);
-	TAP_EXPECT_EQ(run(&l, "touch"), 0);
+	TAP_EXPECT_EQ(object_run(l.obj, "touch"), 0);
 	TAP_EXPECT_EQ(*second, 33);
 	*first = 5;
-	TAP_EXPECT_EQ(run(&l, "release"), 5);
+	TAP_EXPECT_EQ(object_run(l.obj, "release"), 5);
 out:
 	unload(&l);
 }
@@ -217,7 +191,7 @@ static void maps_of_each_kind_run(void)
 
 	if (!l.obj)
 		goto out;
-	TAP_EXPECT_EQ(run(&l, "use_maps"), 1);
+	TAP_EXPECT_EQ(object_run(l.obj, "use_maps"), 1);
 	values = arena_object__find_map_by_name(l.obj, "values");
 	v = arena_object_map__values(values, NULL);
 	TAP_EXPECT(v != NULL);
@@ -249,7 +223,7 @@ static void linked_objects_run(void)
 	TAP_EXPECT_OK(arena_dev__open(NULL, &l.dev));
 	if (obj && l.dev) {
 		TAP_EXPECT_OK(arena_object__load(obj, l.dev));
-		TAP_EXPECT_EQ(run(&l, "in_a"), 120);
+		TAP_EXPECT_EQ(object_run(l.obj, "in_a"), 120);
 	}
 	unload(&l);
 }
