@@ -158,8 +158,11 @@ static int relocate_ld_imm64(struct reloc_state *st, size_t pc, const GElf_Rel *
 	}
 	sec = &eo->sections[sym->st_shndx];
 	if (elf_section_is_code(sec)) {
-		if (off % sizeof(*insn))
+		if (off % sizeof(*insn)) {
+			pr_warn("program '%s': callback offset %llu in '%s' is not an instruction\n",
+				st->prog->name, (unsigned long long)off, sec->name);
 			return -EINVAL;
+		}
 		idx = place_target(st, sym->st_shndx, off / sizeof(*insn), "callback", &base);
 		if (idx)
 			return idx;
