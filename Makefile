@@ -6,6 +6,7 @@
 #   make check [KERNELS="6.1-amd64 ..."]	unit tests + VM suite on each kernel
 #   make vm-test KERNEL=6.1-amd64 [EXTRA=/abs/a,/abs/b]	one VM run, extra tests
 #   make demo			boot Debian's 6.1 in QEMU and show the device at work
+#   make fuzz [FUZZ_SECONDS=60]	each libFuzzer target (tests/fuzz) for that long
 #   make bench [BENCH_KERNEL=6.12-amd64]	ours against the kernel's BPF arena and ring, in QEMU
 #   make deps			install the Debian packages all this needs (root)
 #   make kernels		fetch the test kernels into .cache/ (done on demand)
@@ -65,6 +66,10 @@ demo: deps-present
 bench: deps-present
 	ARENA_BUILD=$(BUILD) bench/run.sh $(BENCH_KERNEL)
 
+FUZZ_SECONDS ?= 60
+fuzz: deps-present
+	$(MAKE) -C tests/fuzz O=$(BUILD)/host FUZZ_SECONDS=$(FUZZ_SECONDS) run
+
 kernels: deps-present
 	scripts/fetch-kernels.sh $(KERNELS)
 
@@ -109,4 +114,4 @@ clean:
 	if [ -d $(KDIR) ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 
 .PHONY: all module userspace conformance-plugin install modules_install check vm-test demo \
-	bench kernels deps deps-present dist deb rpm clean
+	bench fuzz kernels deps deps-present dist deb rpm clean

@@ -50,6 +50,19 @@ struct interp_state {
 
 #define INTERP_ARENA_END	(1ULL << 32)
 
+/*
+ * The fuzzers (tests/fuzz) check every access outside the arena against
+ * what the verifier promised, and need to know each run's stack for it:
+ * hooks that exist only in their build.
+ */
+#ifdef INTERP_CHECK_ACCESS
+void interp_check_access(const void *p, u32 size, bool write);
+void interp_check_stack(const void *stack, u32 size, bool live);
+#else
+#define interp_check_access(p, size, write)	do { } while (0)
+#define interp_check_stack(stack, size, live)	do { } while (0)
+#endif
+
 static inline void *interp_ptr(u64 base, s16 off)
 {
 	return (void *)(unsigned long)(base + (s64)off);
@@ -483,6 +496,7 @@ static void interp_pop(struct interp_state *st, const struct interp_frame *frame
 	case BPF_LDX | MODE | SIZE: {					\
 		T v_;							\
 									\
+		interp_check_access(interp_ptr(SRC, insn->off), sizeof(v_), false);	\
 		memcpy(&v_, interp_ptr(SRC, insn->off), sizeof(v_));	\
 		DST = (u64)v_;						\
 		break;							\
@@ -499,12 +513,14 @@ static void interp_pop(struct interp_state *st, const struct interp_frame *frame
 	case BPF_ST | BPF_MEM | SIZE: {					\
 		T v_ = (T)IMM;						\
 									\
+		interp_check_access(interp_ptr(DST, insn->off), sizeof(v_), true);	\
 		memcpy(interp_ptr(DST, insn->off), &v_, sizeof(v_));	\
 		break;							\
 	}								\
 	case BPF_STX | BPF_MEM | SIZE: {				\
 		T v_ = (T)SRC;						\
 									\
+		interp_check_access(interp_ptr(DST, insn->off), sizeof(v_), true);	\
 		memcpy(interp_ptr(DST, insn->off), &v_, sizeof(v_));	\
 		break;							\
 	}								\
@@ -599,6 +615,8 @@ next:
 		INTERP_MEM(BPF_DW, u64);
 		case BPF_STX | BPF_ATOMIC | BPF_W:
 		case BPF_STX | BPF_ATOMIC | BPF_DW:
+			interp_check_access(interp_ptr(DST, insn->off),
+					    isa_access_bytes(insn->code), true);
 			interp_atomic(regs, insn, interp_ptr(DST, insn->off));
 			break;
 		case BPF_STX | ISA_PROBE_ATOMIC | BPF_W:
@@ -685,6 +703,7 @@ static u64 interp_call(const struct prog_func *func, u64 r1, u64 r2, u64 r3, u64
 		       u64 r5)
 {
 	struct interp_state st;
+	u64 r0;
 
 	memset(st.regs, 0, sizeof(st.regs));
 	st.regs[BPF_REG_1] = r1;
@@ -692,7 +711,10 @@ static u64 interp_call(const struct prog_func *func, u64 r1, u64 r2, u64 r3, u64
 	st.regs[BPF_REG_3] = r3;
 	st.regs[BPF_REG_4] = r4;
 	st.regs[BPF_REG_5] = r5;
-	return interp_exec(&st, func);
+	interp_check_stack(st.stack, sizeof(st.stack), true);
+	r0 = interp_exec(&st, func);
+	interp_check_stack(st.stack, sizeof(st.stack), false);
+	return r0;
 }
 
 typedef u64 (*prog_native_fn)(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5);

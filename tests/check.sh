@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# What `make check` runs: the host unit tests, the VM harness self-test, the
-# VM suite on each kernel and the packaging tests, as one TAP stream
-# numbered across all of them, ending with "N passed, N failed".
+# What `make check` runs: the host unit tests, a short run of each fuzzer,
+# the VM harness self-test, the VM suite on each kernel and the packaging
+# tests, as one TAP stream numbered across all of them, ending with
+# "N passed, N failed".
 #
 #   tests/check.sh [TAG...]	(default: 6.1-amd64 6.12-amd64 6.1-arm64 6.12-arm64)
 
@@ -63,6 +64,7 @@ stage() {
 }
 
 stage unit host make -s -C "$top/tests/unit" O="$build/host" run
+stage fuzz "" make -s -C "$top/tests/fuzz" O="$build/host" check
 
 for tag in "${tags[@]}"; do
 	# The harness must fail when it should before its passes mean anything;

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the module provides to the interpreter, faked for user space:
- * helpers (map_lookup_elem 1, ktime_get_ns 5, get_smp_processor_id 8,
- * bpf_loop 181, which calls back into the program), the arena kfuncs, and
- * arenas whose pages the tests add and remove.  prog_arena_page() outside
+ * every helper the verifier allows (helper_protos.c) with the module's
+ * checks of their arguments: array lookups, the time, the CPU (0),
+ * bpf_loop, which calls back into the program, ring records that are
+ * allocations of their own and are not kept once submitted or discarded,
+ * a user ring that hands every drain a few small records; the arena
+ * kfuncs, and arenas whose pages the tests add and remove.  prog_arena_page() outside
  * prog_arena_enter()/prog_arena_exit(), or a nested enter, aborts.
  */
 #ifndef ARENA_PROG_FAKES_H
@@ -36,5 +39,10 @@ void fake_arena_remove(struct fake_arena *arena, u32 pgoff);
 
 /* What prog_should_stop() answers: a signal pending, as the module sees it. */
 extern bool fake_stop_requested;
+
+/* Whether [p, p + size) lies in a ring record this thread reserved and holds. */
+bool fake_ring_holds(const void *p, u32 size);
+/* The ring records this thread holds: reserved, not yet released. */
+unsigned int fake_ring_records(void);
 
 #endif /* ARENA_PROG_FAKES_H */
