@@ -76,7 +76,8 @@ static int place_func(struct reloc_state *st, const struct elf_func *func, size_
 		st->placed = placed;
 	if (!insns || !placed)
 		return -ENOMEM;
-	memcpy(insns + prog->insn_cnt, (const struct bpf_insn *)sec->data + func->start,
+	/* As bytes: a section's data may sit at any offset of the file. */
+	memcpy(insns + prog->insn_cnt, (const char *)sec->data + func->start * sizeof(*insns),
 	       func->len * sizeof(*insns));
 	placed[st->nr_placed++] = (struct placed_func){ func, prog->insn_cnt };
 	*basep = prog->insn_cnt;
