@@ -578,6 +578,63 @@ out:
 	free(img.bytes);
 }
 
+/* The symbol named name in img's symbol table, or NULL. */
+static const Elf64_Sym *image_symbol(struct image *img, const char *name)
+{
+	Elf64_Shdr *symtab = image_section(img, ".symtab");
+	Elf64_Shdr *strtab;
+	const Elf64_Sym *syms;
+	size_t i;
+
+	if (!symtab)
+		return NULL;
+	strtab = (Elf64_Shdr *)(img->bytes + ((Elf64_Ehdr *)img->bytes)->e_shoff) +
+		 symtab->sh_link;
+	syms = (const Elf64_Sym *)(img->bytes + symtab->sh_offset);
+	for (i = 0; i < symtab->sh_size / sizeof(*syms); i++)
+		if (!strcmp((const char *)img->bytes + strtab->sh_offset + syms[i].st_name, name))
+			return &syms[i];
+	return NULL;
+}
+
+/*
+ * arena_htab.bpf.c (written like the kernel's arena_htab.c): the callback
+ * update_key calls the weak global htab_update_elem through a relocation
+ * against that function's own symbol; the call lands on its first
+ * instruction, appended once for both bpf_loop() references.
+ */
+static void call_through_function_symbol(void)
+{
+	struct image img = image_read("arena_htab");
+	struct arena_object *obj = open_obj("arena_htab");
+	struct arena_program *prog = arena_object__find_program_by_name(obj, "htab_fill");
+	const Elf64_Sym *callee = image_symbol(&img, "htab_update_elem");
+	const struct bpf_insn *insns = arena_program__insns(prog), *first;
+	size_t i, n = arena_program__insn_cnt(prog), funcs = 0, calls = 0;
+
+	TAP_EXPECT(prog && callee);
+	if (!prog || !callee)
+		goto out;
+	first = (const struct bpf_insn *)(img.bytes + image_section(&img, ".text")->sh_offset +
+					  callee->st_value);
+	for (i = 0; i < n; i++) {
+		if (insns[i].code == INSN_LD_IMM64 && insns[i].src_reg == BPF_PSEUDO_FUNC)
+			funcs++;
+		if (insns[i].code != INSN_CALL || insns[i].src_reg != BPF_PSEUDO_CALL)
+			continue;
+		calls++;
+		TAP_EXPECT(i + insns[i].imm + 1 < n);
+		if (i + insns[i].imm + 1 < n)
+			TAP_EXPECT(!memcmp(&insns[i + insns[i].imm + 1], first, sizeof(*first)));
+	}
+	TAP_EXPECT_EQ(calls, 1);
+	/* Two bpf_loop() calls, one callback, one copy of it. */
+	TAP_EXPECT_EQ(funcs, 2);
+out:
+	arena_object__close(obj);
+	free(img.bytes);
+}
+
 /* Two objects made one: the call between them resolved, both .data merged. */
 static void linking_two_objects(void)
 {
@@ -784,6 +841,7 @@ static const struct tap_test tests[] = {
 	{ "loader", "bad-relocations", bad_relocations },
 	{ "loader", "bad-sections", bad_sections },
 	{ "loader", "bad-symbols", bad_symbols },
+	{ "loader", "call-through-function-symbol", call_through_function_symbol },
 	{ "loader", "linking-two-objects", linking_two_objects },
 	{ "loader", "unlinked-object-names-missing-function",
 	  unlinked_object_names_missing_function },
