@@ -824,6 +824,22 @@ out:
 	host_unload(obj, dev);
 }
 
+/* The linked object runs: in_a calls from_b, each reading its own .data. */
+static void host_runs_linked_objects(void)
+{
+	const char *paths[] = { LOADER_OBJ_DIR "/link_a.bpf.o", LOADER_OBJ_DIR "/link_b.bpf.o" };
+	struct arena_dev *dev = fake_dev();
+	struct arena_object *obj = arena_object__open_files(paths, 2, NULL);
+
+	fake_prog_run_start();
+	TAP_EXPECT(obj && dev);
+	if (obj && dev) {
+		TAP_EXPECT_OK(arena_object__load(obj, dev));
+		TAP_EXPECT_EQ(object_run(obj, "in_a"), 120);
+	}
+	host_unload(obj, dev);
+}
+
 static const struct tap_test tests[] = {
 	{ "loader", "maps-of-each-kind", maps_of_each_kind },
 	{ "loader", "globals-in-data-sections", globals_in_data_sections },
@@ -851,6 +867,7 @@ static const struct tap_test tests[] = {
 	{ "loader", "host-runs-calls-and-callbacks", host_runs_calls_and_callbacks },
 	{ "loader", "host-runs-arena-globals", host_runs_arena_globals },
 	{ "loader", "host-runs-arena-list", host_runs_arena_list },
+	{ "loader", "host-runs-linked-objects", host_runs_linked_objects },
 };
 
 TAP_MAIN(tests)
