@@ -525,6 +525,9 @@ struct arena_object *arena_object__open_mem(const void *buf, size_t size,
 /*
  * Links n object files into one with libbpf's static linker (as
  * `bpftool gen object` does), then opens that; n == 1 is open_file.
+ * While the openers call libbpf (BTF, the linker), libbpf's print callback
+ * is the library's: a program that uses libbpf in other threads meanwhile
+ * may see its messages go to libarena's callback.
  */
 struct arena_object *arena_object__open_files(const char *const *paths, size_t n,
 					      const struct arena_object_open_opts *opts);
