@@ -171,6 +171,15 @@ static void expect_value_ld(const struct arena_object *obj, const struct fake_pr
 	TAP_EXPECT_EQ(ld[1].imm, off);
 }
 
+/* The flags the fake module was asked to create the map's array with, or -1. */
+static long long array_flags(const struct arena_object *obj, const char *map)
+{
+	const struct fake_object *made =
+		fake_object_of(arena_object_map__fd(arena_object__find_map_by_name(obj, map)));
+
+	return made && made->cmd == ARRAY_IOC_CREATE ? (long long)made->array.flags : -1;
+}
+
 /*
  * .data, .bss, .rodata: arrays with their images; global variables by
  * their own symbols, static ones by the section's plus an offset.
@@ -209,6 +218,9 @@ static void globals_in_data_sections(void)
 	if (data)
 		TAP_EXPECT_EQ(*(const __u32 *)data, 7);
 	TAP_EXPECT(arena_object__find_map_by_name(obj, ".bss") != NULL);
+	/* Programs may not write .rodata; user space maps every data section. */
+	TAP_EXPECT_EQ(array_flags(obj, ".rodata"), ARRAY_F_MMAPABLE | ARRAY_F_RDONLY_PROG);
+	TAP_EXPECT_EQ(array_flags(obj, ".data"), ARRAY_F_MMAPABLE);
 out:
 	arena_object__close(obj);
 	arena_dev__close(dev);
@@ -704,8 +716,10 @@ static void bad_arguments(void)
 	TAP_EXPECT(arena_object__open_file("/nonexistent.o", NULL) == NULL && errno == ENOENT);
 	TAP_EXPECT_ERRNO(arena_object__load(NULL, NULL), EINVAL);
 	TAP_EXPECT(arena_object__find_program_by_name(NULL, "x") == NULL);
-	obj = arena_object__open_file(obj_path("calls"), &opts);
+	obj = arena_object__open_file(obj_path("globals"), &opts);
 	TAP_EXPECT_STREQ(arena_object__name(obj), "named");
+	TAP_EXPECT(arena_object__global(obj, "counter", NULL) == NULL && errno == EBUSY);
+	TAP_EXPECT(arena_object__global(obj, "nope", NULL) == NULL && errno == ENOENT);
 	TAP_EXPECT(arena_object__find_program_by_name(obj, "nope") == NULL && errno == ENOENT);
 	TAP_EXPECT_ERRNO(arena_program__set_ctx_size(arena_object__next_program(obj, NULL),
 						     PROG_CTX_MAX + 1), EINVAL);
