@@ -5,9 +5,10 @@
  * fills it twice, the second pass replacing every element, for user space
  * to look keys up with htab_lookup_elem().  The unit tests check how it is
  * relocated (a call through a weak global function's own symbol); it does
- * not run yet: htab_update_elem() walks a bucket with list_for_each_entry(),
- * whose cond_break loop the module's verifier still refuses as too complex
- * (see arena_list.bpf.c).
+ * not run yet: the module's verifier still finds htab_update_elem()'s walk
+ * of a bucket (list_for_each_entry() inside a bpf_loop() callback) too
+ * complex.  Each pass runs bpf_loop() over the keys; the pass number
+ * lives in a register, since one reloaded from .bss would bound nothing.
  */
 #include <vmlinux.h>
 #include <bpf/bpf_helpers.h>
@@ -38,7 +39,6 @@ int htab_fill(void *ctx)
 	if (!htab)
 		return -1;
 	htab_init(htab);
-	/* The count in a register: reloaded from .bss it would bound nothing. */
 	for (int p = 1; p <= 2; p++) {
 		pass = p;
 		if (bpf_loop(nr_keys, update_key, &htab, 0) != nr_keys)

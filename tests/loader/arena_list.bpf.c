@@ -2,12 +2,11 @@
 /*
  * A list in the arena, written the way the kernel's arena selftests are
  * (their include names, bpf_alloc(), bpf_free(), list_add_head(),
- * list_del()): one program builds it, user space walks it in its own
- * mapping, another program sums and frees it.  Both loop with bpf_loop():
- * the module's verifier does not yet prune the selftests' cond_break loops
- * whose counters grow, and gives up on them as too complex.  Globals in every section: the count in .data,
- * the head pointer and the sum in .bss, the start value in .rodata, and
- * arena globals (.addr_space.1), one of them initialised.
+ * list_del(), cond_break loops): one program builds it, user space walks
+ * it in its own mapping, another program sums and frees it.  Globals in
+ * every section: the count in .data, the head pointer and the sum in .bss,
+ * the start value in .rodata, and arena globals (.addr_space.1), one of
+ * them initialised.
  */
 #include <vmlinux.h>
 #include <bpf/bpf_helpers.h>
@@ -34,51 +33,35 @@ __u64 list_sum;					/* .bss */
 struct arena_list_head __arena head;		/* .addr_space.1 */
 __u64 __arena built = 1000;			/* .addr_space.1, initialised */
 
-/* One element per call of bpf_loop(); 1 (stop) when the arena is full. */
-static int add_elem(__u32 i, void *failed)
-{
-	struct elem __arena *n = bpf_alloc(sizeof(*n));
-
-	if (!n) {
-		*(int *)failed = 1;
-		return 1;
-	}
-	n->value = first_value + i;
-	list_add_head(&n->node, list_head);
-	built++;
-	return 0;
-}
-
 SEC("syscall")
 int list_build(void *ctx)
 {
-	int failed = 0;
+	__u64 i;
 
 	list_head = &head;
-	bpf_loop(count, add_elem, &failed, 0);
-	return -failed;
-}
+	for (i = 0; i < count; cond_break, i++) {
+		struct elem __arena *n = bpf_alloc(sizeof(*n));
 
-/* Takes the first element off the list into the sum; 1 (stop) when empty. */
-static int free_first(__u32 i, void *sum)
-{
-	struct elem __arena *n =
-		arena_list_entry_or_null(list_head->first, struct elem __arena, node);
-
-	if (!n)
-		return 1;
-	*(__u64 *)sum += n->value;
-	list_del(&n->node);
-	bpf_free(n);
+		if (!n)
+			return -1;
+		n->value = first_value + i;
+		list_add_head(&n->node, list_head);
+		built++;
+	}
 	return 0;
 }
 
 SEC("syscall")
 int list_sum_free(void *ctx)
 {
+	struct elem __arena *n;
 	__u64 sum = 0;
 
-	bpf_loop(1 << 20, free_first, &sum, 0);
+	list_for_each_entry(n, list_head, node) {
+		sum += n->value;
+		list_del(&n->node);
+		bpf_free(n);
+	}
 	list_sum = sum;
 	return 0;
 }
