@@ -48,6 +48,13 @@ struct jit_target {
 	 */
 	u64 code_addr;
 	u64 kern_vm_start;	/* the arena's kernel view, 0 without an arena */
+	/*
+	 * x86: where to jump instead of ret, 0 for a plain ret: a return in
+	 * the module's own text, which the kernel patched at load into its
+	 * choice of return thunk (retbleed, SRSO) as it does every ret of a
+	 * module, since the thunk it chose is not exported.
+	 */
+	u64 return_thunk;
 	bool ibt;		/* endbr64 / bti c at every entry */
 	bool harden;		/* blind untrusted immediates */
 };

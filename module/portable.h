@@ -3,8 +3,9 @@
  * What the plain-C parts of the module (verifier, interpreter, helper
  * prototypes) may use, so that the same sources build into the module and
  * into the user-space unit tests: fixed-size types, zeroed allocation,
- * overflow checks, errno values, memcpy/memset, vsnprintf, byte swaps, and
- * atomics on memory other CPUs use at the same time.
+ * overflow checks, errno values, memcpy/memset, vsnprintf, byte swaps,
+ * atomics on memory other CPUs use at the same time, and random numbers
+ * (for the JITs' constant blinding).
  */
 #ifndef ARENA_PORTABLE_H
 #define ARENA_PORTABLE_H
@@ -21,6 +22,9 @@
 #include <linux/swab.h>
 #include <linux/types.h>
 #include <linux/atomic.h>
+#include <linux/random.h>
+
+#define portable_random_u32()	get_random_u32()
 
 /* Verifier state and logs can be large: vmalloc when kmalloc cannot. */
 #define portable_zalloc(size)	kvzalloc((size), GFP_KERNEL_ACCOUNT)
@@ -96,6 +100,17 @@ typedef int64_t s64;
 #define portable_zalloc(size)	calloc(1, (size))
 #define portable_free(ptr)	free(ptr)
 #define portable_cond_resched()	do { } while (0)
+
+/* A fixed seed (xorshift32): tests see the same values on every run. */
+static inline u32 portable_random_u32(void)
+{
+	static u32 state = 2463534242U;
+
+	state ^= state << 13;
+	state ^= state >> 17;
+	state ^= state << 5;
+	return state;
+}
 
 #define check_add_overflow(a, b, d)	__builtin_add_overflow(a, b, d)
 #define check_sub_overflow(a, b, d)	__builtin_sub_overflow(a, b, d)

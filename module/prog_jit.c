@@ -21,11 +21,20 @@ static bool jit_harden;
 module_param(jit_harden, bool, 0644);
 MODULE_PARM_DESC(jit_harden, "Blind the constants of compiled programs (bpf_jit_harden)");
 
+#if defined(CONFIG_X86_64) && (defined(CONFIG_RETHUNK) || defined(CONFIG_MITIGATION_RETHUNK))
+/* module/jit_x86_return.S */
+void arena_jit_return(void);
+#define PROG_JIT_RETURN_THUNK	((unsigned long)arena_jit_return)
+#else
+#define PROG_JIT_RETURN_THUNK	0
+#endif
+
 static void prog_jit_target(const struct prog_core *core, u64 code_addr,
 			    struct jit_target *target)
 {
 	target->code_addr = code_addr;
 	target->kern_vm_start = core->arena ? arena_kern_vm_start(core->arena->handle) : 0;
+	target->return_thunk = PROG_JIT_RETURN_THUNK;
 	target->ibt = IS_ENABLED(CONFIG_X86_KERNEL_IBT) || IS_ENABLED(CONFIG_ARM64_BTI_KERNEL);
 	target->harden = READ_ONCE(jit_harden);
 }

@@ -29,8 +29,7 @@
 #include "arena_kmod.h"
 #include "array_kmod.h"
 #include "objfs.h"
-#include "prog_core.h"
-#include "prog_jit.h"
+#include "prog.h"
 #include "prog_kmod.h"
 #include "ringbuf_kmod.h"
 #include "uarg.h"
@@ -40,15 +39,6 @@
 #define PROG_LOG_MIN		128
 /* How many runs of a repeat go between two rescheds. */
 #define PROG_RUN_BATCH		1024
-
-struct prog {
-	struct prog_core core;
-	struct prog_jit jit;
-	struct prog_obj *objs;
-	struct file **files;	/* one reference per object */
-	u32 nr_files;
-	char name[sizeof_field(struct prog_load, name)];
-};
 
 static void prog_free(struct prog *prog)
 {
@@ -60,6 +50,7 @@ static void prog_free(struct prog *prog)
 		fput(prog->files[i]);
 	kvfree(prog->files);
 	kvfree(prog->objs);
+	kvfree(prog->refs);
 	kvfree(prog->core.insns);
 	kfree(prog);
 }
@@ -167,6 +158,41 @@ static int prog_get_objs(struct prog *prog, const struct prog_load *req,
 	return 0;
 }
 
+static bool prog_insn_is_ref(const struct bpf_insn *insns, u32 i, u32 len)
+{
+	return isa_is_ld_imm64(&insns[i]) && insns[i].src_reg && i + 1 < len;
+}
+
+/* Keeps the object references as loaded, for PROG_IOC_INFO's dump. */
+static int prog_save_refs(struct prog *prog)
+{
+	const struct bpf_insn *insns = prog->core.insns;
+	u32 len = prog->core.len, i, n = 0;
+
+	for (i = 0; i < len; i++)
+		if (prog_insn_is_ref(insns, i, len)) {
+			n++;
+			i++;
+		}
+	if (!n)
+		return 0;
+	prog->refs = kvcalloc(n, sizeof(*prog->refs), GFP_KERNEL_ACCOUNT);
+	if (!prog->refs)
+		return -ENOMEM;
+	for (i = 0; i < len; i++) {
+		if (!prog_insn_is_ref(insns, i, len))
+			continue;
+		prog->refs[prog->nr_refs++] = (struct prog_ref) {
+			.insn = i,
+			.src_reg = insns[i].src_reg,
+			.imm = insns[i].imm,
+			.next_imm = insns[i + 1].imm,
+		};
+		i++;
+	}
+	return 0;
+}
+
 static int prog_get_insns(struct prog *prog, const struct prog_load *req)
 {
 	size_t bytes = (size_t)req->insn_cnt * sizeof(struct bpf_insn);
@@ -177,7 +203,7 @@ static int prog_get_insns(struct prog *prog, const struct prog_load *req)
 	if (copy_from_user(prog->core.insns, u64_to_user_ptr(req->insns), bytes))
 		return -EFAULT;
 	prog->core.len = req->insn_cnt;
-	return 0;
+	return prog_save_refs(prog);
 }
 
 /* The kernel's rule for program names: [A-Za-z0-9_.], NUL-terminated. */
@@ -263,15 +289,28 @@ static int prog_log_end(struct verifier_log *log, struct prog_load *req, int err
 	return err;
 }
 
-/* Programs the JIT cannot take run in the interpreter: the log says so. */
-static void prog_load_jit(struct prog *prog, struct verifier_log *log)
+/*
+ * Programs the JIT cannot take run in the interpreter: the log says so.
+ * A full code pool fails the load instead, as the kernel's JIT does when
+ * its memory is exhausted: the program would otherwise run slower without
+ * its owner knowing why.
+ */
+static int prog_load_jit(struct prog *prog, struct verifier_log *log)
 {
 	int err = prog_jit_install(&prog->core, &prog->jit);
 
-	if (err && err != -EPERM)
+	switch (err) {
+	case 0:
+	case -EPERM:
+		return 0;
+	case -ENOSPC:
+		prog_log(log, "JIT: no room left for the code (%d)\n", err);
+		return -ENOMEM;
+	default:
 		prog_log(log, "JIT: %s (%d): the program is interpreted\n",
-			 err == -EOPNOTSUPP ? "not supported here" :
-			 err == -ENOSPC ? "no room left" : "failed", err);
+			 err == -EOPNOTSUPP ? "not supported here" : "failed", err);
+		return 0;
+	}
 }
 
 static const struct file_operations prog_fops;
@@ -297,7 +336,7 @@ static int prog_load(struct prog *prog, const struct prog_load *req,
 	prog->core.ctx_size = req->ctx_size;
 	err = verifier_check(&prog->core, log);
 	if (!err)
-		prog_load_jit(prog, log);
+		err = prog_load_jit(prog, log);
 	return err;
 }
 
@@ -509,6 +548,8 @@ static long prog_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	switch (cmd) {
 	case PROG_IOC_RUN:
 		return prog_ioctl_run(file->private_data, (void __user *)arg);
+	case PROG_IOC_INFO:
+		return prog_ioctl_info(file->private_data, (void __user *)arg);
 	default:
 		return -ENOTTY;
 	}

@@ -333,4 +333,38 @@ struct prog_run {
 
 #define PROG_IOC_RUN		_IO(ARENA_IOC_MAGIC, 0x40)
 
+/* What runs a program: its machine code's architecture, or none. */
+#define PROG_JIT_NONE		0	/* the interpreter */
+#define PROG_JIT_X86_64		1
+#define PROG_JIT_ARM64		2
+
+/*
+ * PROG_IOC_INFO on a program fd, like BPF_OBJ_GET_INFO_BY_FD on a program:
+ * what was loaded and what it became.  Each dump buffer gets as much of
+ * its dump as fits, and its length field says how long the whole dump is,
+ * as bpf(2) does.  The translated instructions are the verifier's output
+ * with object references shown as they were loaded (indices, not
+ * addresses); the machine code holds kernel addresses, so only
+ * CAP_SYS_ADMIN may read it (EPERM otherwise; its length is always told).
+ */
+struct prog_info {
+	__u32 size;
+	__u32 flags;		/* must be 0 */
+	__u32 insn_cnt;		/* out: instructions loaded */
+	__u32 nr_funcs;		/* out: the entry function and its subprograms */
+	__u32 nr_objs;		/* out: objects it uses */
+	__u32 ctx_size;		/* out */
+	__u32 jit;		/* out: PROG_JIT_* */
+	__u32 xlated_len;	/* in: room at xlated; out: bytes of the dump */
+	__u64 xlated;		/* user address of struct bpf_insn[], or 0 */
+	__u64 jited;		/* user address, or 0 */
+	__u32 jited_len;	/* in: room at jited; out: bytes of machine code */
+	__u32 reserved;		/* must be 0 */
+	char name[16];		/* out: as loaded */
+};
+
+#define PROG_INFO_SIZE_VER0	72
+
+#define PROG_IOC_INFO		_IO(ARENA_IOC_MAGIC, 0x41)
+
 #endif /* _UAPI_ARENA_KMOD_H */

@@ -65,6 +65,27 @@ static inline int dev_ringbuf_new(__u32 flags, __u64 data_size)
 	return dev_ioctl(RINGBUF_IOC_CREATE, &req);
 }
 
+#define JIT_PARAM_PATH		"/sys/module/arena_kmod/parameters/jit"
+#define JIT_HARDEN_PARAM_PATH	"/sys/module/arena_kmod/parameters/jit_harden"
+
+/* What the module compiles programs to on this machine (PROG_JIT_*). */
+static inline __u32 dev_native_jit(void)
+{
+#if defined(__x86_64__)
+	return PROG_JIT_X86_64;
+#else
+	return PROG_JIT_NONE;	/* the arm64 JIT has not landed yet */
+#endif
+}
+
+/* PROG_IOC_INFO on a program, without dumps: 0, or -errno. */
+static inline int dev_prog_info(int prog_fd, struct prog_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	return ioctl(prog_fd, PROG_IOC_INFO, info) ? -errno : 0;
+}
+
 /* Checks that the module announces feature (ARENA_FEATURE_*). */
 static inline void expect_feature(__u64 feature)
 {

@@ -55,6 +55,21 @@ static inline long long read_sysfs(const char *path)
 		tap_fail(__FILE__, __LINE__, "cannot read %s", path);
 	return v;
 }
+/* Writes v to a sysfs file, e.g. a module parameter: 0 or -errno. */
+static inline int write_sysfs(const char *path, unsigned long long v)
+{
+	FILE *f = fopen(path, "w");
+	int err = 0;
+
+	if (!f)
+		return -errno;
+	if (fprintf(f, "%llu\n", v) < 0)
+		err = -EIO;
+	if (fclose(f))
+		err = -errno;
+	return err;
+}
+
 /* Runs fn(arg) in a child; its checks count there; returns the status. */
 static inline int child_run(void (*fn)(void *), void *arg)
 {

@@ -201,23 +201,6 @@ static bool range_is_free(uint64_t start, uint64_t len)
 	return p == (void *)(uintptr_t)start;
 }
 
-/* ---- sysfs ---- */
-
-
-static int write_sysfs(const char *path, unsigned long long v)
-{
-	FILE *f = fopen(path, "w");
-	int err = 0;
-
-	if (!f)
-		return -errno;
-	if (fprintf(f, "%llu\n", v) < 0)
-		err = -EIO;
-	if (fclose(f))
-		err = -errno;
-	return err;
-}
-
 /* ---- child processes ---- */
 
 

@@ -478,6 +478,14 @@ struct arena_prog_run_opts {
 int arena_prog__run(int prog_fd, struct arena_prog_run_opts *opts);
 
 /*
+ * Describes the program (PROG_IOC_INFO, see arena_kmod.h) into the
+ * info_len bytes at info: set xlated/jited and their lengths to have the
+ * instructions and the machine code copied out.  0, or -EINVAL, -EPERM
+ * (the machine code needs CAP_SYS_ADMIN), -EFAULT.
+ */
+int arena_prog__info(int prog_fd, struct prog_info *info, __u32 info_len);
+
+/*
  * The ELF loader: object files from `clang-19 -O2 -g -target bpf` (see
  * docs/loader.md and <arena/bpf_arena.h> for the program side), as
  * libbpf's bpf_object__*() would load them:

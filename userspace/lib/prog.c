@@ -110,3 +110,11 @@ int arena_prog__run(int prog_fd, struct arena_prog_run_opts *opts)
 	}
 	return 0;
 }
+
+int arena_prog__info(int prog_fd, struct prog_info *info, __u32 info_len)
+{
+	if (prog_fd < 0 || !info || info_len < PROG_INFO_SIZE_VER0)
+		return -EINVAL;
+	info->size = info_len;
+	return ioctl(prog_fd, PROG_IOC_INFO, info) ? -errno : 0;
+}

@@ -1,0 +1,1659 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The x86-64 JIT's output run natively: each image is mapped near this
+ * binary's text (helpers are called rel32), written, then made read+exec
+ * (W^X), and entered through prog_func_call() as the module does.  The
+ * kernel's exception table is emulated by a SIGSEGV/SIGBUS handler that
+ * looks the faulting RIP up in the image's faults, zeroes the named
+ * register (r11 for "none", as 6.1 does) and resumes after the instruction;
+ * any other fault or trap ends the test as a failure.
+ *
+ * The arena is 4 GiB + 64 KiB of PROT_NONE address space whose start +
+ * 32 KiB is kern_vm_start; "present" pages are made read/write.  The
+ * interpreter sees the same pages through prog_arena_page(), so that one
+ * program runs on both against the same memory (jt_differential()).
+ *
+ * This file provides the runtime the interpreter and the JIT call: the
+ * helpers (a few of its own), the arena kfuncs and the arena page lookup.
+ */
+#include <dirent.h>
+#include <inttypes.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+
+#include "asm.h"
+#include "engine.h"
+#include "insns.h"
+#include "jit.h"
+#include "tap.h"
+
+#include "arena_kmod.h"
+
+#define JT_PAGE		4096U
+#define JT_ARENA_SPAN	((1ULL << 32) + 64 * 1024)
+#define JT_GUARD_BELOW	(32 * 1024)
+#define JT_USER_BASE	0x7f1200000000ULL
+#define JT_MAX_PRESENT	64
+
+/* Helper ids of this suite's own helpers. */
+#define JT_H_ARGS	1000	/* r1 + 2 r2 + 3 r3 + 4 r4 + 5 r5, checks alignment */
+#define JT_H_MISSING	7777	/* no implementation */
+#define H_LOOP_ID	181	/* bpf_loop */
+
+/* --- the runtime: arena, helpers, kfuncs --- */
+
+struct jt_arena {
+	u8 *reserve;
+	u8 *kern;		/* kern_vm_start */
+	u32 present[JT_MAX_PRESENT];
+	u32 nr_present;
+	struct prog_obj obj;
+};
+
+static struct jt_arena arena;
+static bool helper_misaligned;
+static bool stop_runs;		/* what prog_should_stop() answers */
+
+static bool jt_arena_init(void)
+{
+	arena.reserve = mmap(NULL, JT_ARENA_SPAN, PROT_NONE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (arena.reserve == MAP_FAILED)
+		return false;
+	arena.kern = arena.reserve + JT_GUARD_BELOW;
+	arena.obj = (struct prog_obj){
+		.kind = PROG_OBJ_ARENA,
+		.size = 1ULL << 32,
+		.user_vm_start = JT_USER_BASE,
+		.handle = &arena,
+	};
+	return true;
+}
+
+static int jt_arena_find(u32 pgoff)
+{
+	u32 i;
+
+	for (i = 0; i < arena.nr_present; i++)
+		if (arena.present[i] == pgoff)
+			return i;
+	return -1;
+}
+
+/* Page pgoff made present (zeroed when it was not); NULL when full. */
+static u8 *jt_arena_populate(u32 pgoff)
+{
+	u8 *page = arena.kern + (u64)pgoff * JT_PAGE;
+
+	if (jt_arena_find(pgoff) >= 0)
+		return page;
+	if (arena.nr_present == JT_MAX_PRESENT ||
+	    mprotect(page, JT_PAGE, PROT_READ | PROT_WRITE))
+		return NULL;
+	arena.present[arena.nr_present++] = pgoff;
+	return page;
+}
+
+static void jt_arena_remove(u32 pgoff)
+{
+	int i = jt_arena_find(pgoff);
+	u8 *page = arena.kern + (u64)pgoff * JT_PAGE;
+
+	if (i < 0)
+		return;
+	madvise(page, JT_PAGE, MADV_DONTNEED);	/* back to zeroes */
+	mprotect(page, JT_PAGE, PROT_NONE);
+	arena.present[i] = arena.present[--arena.nr_present];
+}
+
+/* Every page absent, conversions on: each test starts from there. */
+static void jt_arena_reset(void)
+{
+	while (arena.nr_present)
+		jt_arena_remove(arena.present[0]);
+	arena.obj.flags = 0;
+}
+
+void prog_arena_enter(void)
+{
+}
+
+void prog_arena_exit(void)
+{
+}
+
+void *prog_arena_page(const struct prog_obj *obj, u32 pgoff)
+{
+	return obj == &arena.obj && jt_arena_find(pgoff) >= 0 ?
+	       arena.kern + (u64)pgoff * JT_PAGE : NULL;
+}
+
+u32 prog_arena_page_size(void)
+{
+	return JT_PAGE;
+}
+
+bool prog_should_stop(void)
+{
+	return stop_runs;
+}
+
+/* With frame pointers, rbp is 16-byte aligned iff rsp was at the call. */
+static __attribute__((noinline)) u64 jt_helper_args(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	if ((uintptr_t)__builtin_frame_address(0) & 15)
+		helper_misaligned = true;
+	return r1 + 2 * r2 + 3 * r3 + 4 * r4 + 5 * r5;
+}
+
+/* bpf_loop(nr, callback, ctx, flags): the calls made; a callback's 1 stops. */
+static u64 jt_helper_loop(u64 nr, u64 callback, u64 ctx, u64 flags, u64 r5)
+{
+	const struct prog_func *func = (const struct prog_func *)(unsigned long)callback;
+	u64 i;
+
+	(void)flags, (void)r5;
+	for (i = 0; i < nr; i++)
+		if (prog_func_call(func, i, ctx, 0, 0, 0))
+			return i + 1;
+	return nr;
+}
+
+prog_helper_fn prog_helper(u32 id)
+{
+	switch (id) {
+	case JT_H_ARGS:
+		return jt_helper_args;
+	case H_LOOP_ID:
+		return jt_helper_loop;
+	default:
+		return NULL;
+	}
+}
+
+/* bpf_arena_alloc_pages(arena, addr, count, node, flags): the first free run. */
+static u64 jt_kfunc_alloc(u64 obj, u64 addr, u64 count, u64 node, u64 flags)
+{
+	u32 first, i;
+
+	(void)addr, (void)node, (void)flags;
+	if (obj != (u64)(unsigned long)&arena.obj)
+		return 0;
+	for (first = 0; count && first + count <= JT_MAX_PRESENT; first++) {
+		for (i = 0; i < count && jt_arena_find(first + i) < 0; i++)
+			;
+		if (i < count)
+			continue;
+		for (i = 0; i < count; i++)
+			if (!jt_arena_populate(first + i))
+				return 0;
+		return JT_USER_BASE + (u64)first * JT_PAGE;
+	}
+	return 0;
+}
+
+static u64 jt_kfunc_free(u64 obj, u64 addr, u64 count, u64 r4, u64 r5)
+{
+	u32 i;
+
+	(void)obj, (void)r4, (void)r5;
+	for (i = 0; i < count; i++)
+		jt_arena_remove((u32)addr / JT_PAGE + i);
+	return 0;
+}
+
+prog_helper_fn prog_kfunc(u32 id)
+{
+	switch (id) {
+	case ARENA_KFUNC_ARENA_ALLOC_PAGES:
+		return jt_kfunc_alloc;
+	case ARENA_KFUNC_ARENA_FREE_PAGES:
+		return jt_kfunc_free;
+	default:
+		return NULL;
+	}
+}
+
+/* --- images: mapping, exception-table emulation --- */
+
+struct jt_jit {
+	struct jit_image image;
+	u8 *mem;
+	size_t map_len;
+};
+
+/* What the fault handler consults: the image that runs. */
+static const struct jt_jit *running;
+static sigjmp_buf *escape;
+static u32 fault_hits;
+
+static const int jt_greg[16] = {
+	REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI, REG_RDI,
+	REG_R8, REG_R9, REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15,
+};
+
+static void jt_on_signal(int sig, siginfo_t *si, void *uctx)
+{
+	greg_t *gregs = ((ucontext_t *)uctx)->uc_mcontext.gregs;
+	uintptr_t rip = gregs[REG_RIP];
+	u32 i;
+
+	(void)si;
+	for (i = 0; running && (sig == SIGSEGV || sig == SIGBUS) &&
+	     i < running->image.nr_faults; i++) {
+		const struct jit_fault *f = &running->image.faults[i];
+
+		if (rip != (uintptr_t)running->mem + f->insn_off)
+			continue;
+		gregs[jt_greg[f->dst_reg == 0xff ? 11 : f->dst_reg & 15]] = 0;
+		gregs[REG_RIP] = rip + f->len;
+		fault_hits++;
+		return;
+	}
+	if (escape)
+		siglongjmp(*escape, sig);
+	abort();
+}
+
+static void jt_signals_init(void)
+{
+	static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP };
+	struct sigaction sa = { .sa_sigaction = jt_on_signal, .sa_flags = SA_SIGINFO };
+	u32 i;
+
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+/* len bytes within rel32 reach of this binary's text (the helpers). */
+static u8 *jt_map_near(size_t len)
+{
+	uintptr_t anchor = (uintptr_t)jt_helper_args & ~(uintptr_t)0xffff;
+	u32 i;
+
+	for (i = 1; i < 64; i++) {
+		uintptr_t hint = anchor - (uintptr_t)i * (16 << 20);
+		void *p = mmap((void *)hint, len, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+
+		if (p == (void *)hint)
+			return p;
+		if (p != MAP_FAILED)
+			munmap(p, len);
+	}
+	return NULL;
+}
+
+struct jt_options {
+	bool harden;
+	bool ibt;
+	bool return_thunk;	/* return through jt_return_thunk */
+};
+
+/* The module's arena_jit_return, counting its uses. */
+u64 jt_return_thunk_hits;
+void jt_return_thunk(void);
+__asm__(".text\n"
+	".globl jt_return_thunk\n"
+	"jt_return_thunk:\n"
+	"	incq jt_return_thunk_hits(%rip)\n"
+	"	ret\n");
+
+/*
+ * Compiles as the module does (once at address 0 for the size, once at
+ * the code's address), maps it W^X and points funcs[].jited at it.
+ */
+static int jt_jit_load(struct prog_core *prog, const struct jt_options *o, struct jt_jit *jit)
+{
+	struct jit_target target = {
+		.kern_vm_start = prog->arena ? (u64)(unsigned long)arena.kern : 0,
+		.ibt = o->ibt,
+		.harden = o->harden,
+		.return_thunk = o->return_thunk ? (u64)(unsigned long)jt_return_thunk : 0,
+	};
+	struct jit_image sized;
+	u32 i;
+	int err;
+
+	memset(jit, 0, sizeof(*jit));
+	err = jit_compile(prog, &target, &sized);
+	if (err)
+		return err;
+	jit->map_len = (sized.len + JT_PAGE - 1) & ~(size_t)(JT_PAGE - 1);
+	jit_image_free(&sized);
+	jit->mem = jt_map_near(jit->map_len);
+	if (!jit->mem)
+		return -ENOMEM;
+	target.code_addr = (u64)(unsigned long)jit->mem;
+	err = jit_compile(prog, &target, &jit->image);
+	if (!err && (jit->image.len + JT_PAGE - 1) / JT_PAGE * JT_PAGE != jit->map_len)
+		err = -EFAULT;
+	if (!err) {
+		memcpy(jit->mem, jit->image.code, jit->image.len);
+		err = mprotect(jit->mem, jit->map_len, PROT_READ | PROT_EXEC) ? -errno : 0;
+	}
+	if (err) {
+		munmap(jit->mem, jit->map_len);
+		jit_image_free(&jit->image);
+		jit->mem = NULL;
+		return err;
+	}
+	for (i = 0; i < prog->nr_funcs; i++)
+		prog->funcs[i].jited = jit->mem + jit->image.func_off[i];
+	return 0;
+}
+
+static void jt_jit_unload(struct prog_core *prog, struct jt_jit *jit)
+{
+	u32 i;
+
+	for (i = 0; i < prog->nr_funcs; i++)
+		prog->funcs[i].jited = NULL;
+	if (jit->mem)
+		munmap(jit->mem, jit->map_len);
+	jit_image_free(&jit->image);
+}
+
+/* The entry with r1, r2; false (and a failure) on an unexpected signal. */
+static bool jt_call(const struct prog_core *prog, const struct jt_jit *jit, u64 r1, u64 r2,
+		    u64 *r0)
+{
+	sigjmp_buf env;
+	int sig;
+
+	running = jit;
+	sig = sigsetjmp(env, 1);
+	if (sig) {
+		escape = NULL;
+		running = NULL;
+		tap_fail(__FILE__, __LINE__, "signal %d in generated code", sig);
+		return false;
+	}
+	escape = &env;
+	*r0 = prog_func_call(&prog->funcs[0], r1, r2, 0, 0, 0);
+	escape = NULL;
+	running = NULL;
+	return true;
+}
+
+/* --- programs --- */
+
+struct jt_prog {
+	struct prog_core core;
+	bool ready;
+};
+
+static void jt_prog_free(struct jt_prog *p)
+{
+	if (p->ready)
+		engine_release(&p->core);
+	free(p->core.insns);
+	memset(p, 0, sizeof(*p));
+}
+
+/* insns (owned by p from now on) prepared as the verifier would. */
+static bool jt_prog_prepare(struct jt_prog *p, bool with_arena)
+{
+	char err[256];
+
+	if (with_arena) {
+		p->core.objs = &arena.obj;
+		p->core.nr_objs = 1;
+	}
+	if (engine_prepare(&p->core, err, sizeof(err))) {
+		tap_fail(__FILE__, __LINE__, "prepare: %s", err);
+		jt_prog_free(p);
+		return false;
+	}
+	p->ready = true;
+	return true;
+}
+
+static bool jt_prog_text(struct jt_prog *p, const char *text, bool with_arena)
+{
+	char err[256];
+
+	memset(p, 0, sizeof(*p));
+	if (asm_assemble(text, &p->core.insns, &p->core.len, err, sizeof(err))) {
+		tap_fail(__FILE__, __LINE__, "assembler: %s", err);
+		return false;
+	}
+	return jt_prog_prepare(p, with_arena);
+}
+
+static bool jt_prog_insns(struct jt_prog *p, const struct bpf_insn *insns, u32 len,
+			  bool with_arena)
+{
+	memset(p, 0, sizeof(*p));
+	p->core.insns = malloc(len * sizeof(*insns));
+	if (!p->core.insns)
+		return false;
+	memcpy(p->core.insns, insns, len * sizeof(*insns));
+	p->core.len = len;
+	return jt_prog_prepare(p, with_arena);
+}
+
+static const struct jt_options jt_modes[] = {
+	{ .harden = false, .ibt = false },
+	{ .harden = true, .ibt = true, .return_thunk = true },
+};
+
+/* r0 from the JIT in mode o; false (and a failure) when it did not run. */
+static bool jt_jit_run(struct jt_prog *p, const struct jt_options *o, u64 r1, u64 r2, u64 *r0)
+{
+	struct jt_jit jit;
+	bool ran;
+	int err;
+
+	err = jt_jit_load(&p->core, o, &jit);
+	if (err) {
+		tap_fail(__FILE__, __LINE__, "jit_compile: %d", err);
+		return false;
+	}
+	ran = jt_call(&p->core, &jit, r1, r2, r0);
+	jt_jit_unload(&p->core, &jit);
+	return ran;
+}
+
+/* The interpreter and every JIT mode must all give expected. */
+static void jt_expect(struct jt_prog *p, u64 r1, u64 expected, int line)
+{
+	u64 r0;
+	u32 m;
+
+	r0 = interp_run(&p->core, (void *)(unsigned long)r1);
+	if (r0 != expected)
+		tap_fail(__FILE__, line, "interpreter: r0 0x%" PRIx64 ", expected 0x%" PRIx64,
+			 r0, expected);
+	for (m = 0; m < ARRAY_SIZE(jt_modes); m++)
+		if (jt_jit_run(p, &jt_modes[m], r1, 0, &r0) && r0 != expected)
+			tap_fail(__FILE__, line, "jit (harden %d): r0 0x%" PRIx64
+				 ", expected 0x%" PRIx64, jt_modes[m].harden, r0, expected);
+}
+
+static void jt_expect_text(const char *text, bool with_arena, u64 r1, u64 expected, int line)
+{
+	struct jt_prog p;
+
+	if (!jt_prog_text(&p, text, with_arena))
+		return;
+	jt_expect(&p, r1, expected, line);
+	jt_prog_free(&p);
+}
+
+#define EXPECT_TEXT(text, r1, expected)	jt_expect_text(text, false, r1, expected, __LINE__)
+#define EXPECT_ARENA(text, r1, expected) jt_expect_text(text, true, r1, expected, __LINE__)
+
+/* Memory both engines write: ctx and the arena's present pages. */
+struct jt_snapshot {
+	u8 *ctx;
+	u8 pages[JT_MAX_PRESENT][JT_PAGE];
+};
+
+static void jt_snapshot_take(struct jt_snapshot *s, const void *ctx, size_t ctx_len)
+{
+	u32 i;
+
+	if (ctx_len)
+		memcpy(s->ctx, ctx, ctx_len);
+	for (i = 0; i < arena.nr_present; i++)
+		memcpy(s->pages[i], arena.kern + (u64)arena.present[i] * JT_PAGE, JT_PAGE);
+}
+
+static void jt_snapshot_put(const struct jt_snapshot *s, void *ctx, size_t ctx_len)
+{
+	u32 i;
+
+	if (ctx_len)
+		memcpy(ctx, s->ctx, ctx_len);
+	for (i = 0; i < arena.nr_present; i++)
+		memcpy(arena.kern + (u64)arena.present[i] * JT_PAGE, s->pages[i], JT_PAGE);
+}
+
+static bool jt_snapshot_same(const struct jt_snapshot *a, const struct jt_snapshot *b,
+			     size_t ctx_len)
+{
+	return !memcmp(a->ctx, b->ctx, ctx_len) &&
+	       !memcmp(a->pages, b->pages, arena.nr_present * (size_t)JT_PAGE);
+}
+
+/*
+ * The differential mode: p runs on the interpreter and on the JIT in each
+ * mode from the same memory (ctx, the arena), and must leave the same r0
+ * and the same memory.  Leaves memory as the interpreter left it; false
+ * on a difference.
+ */
+static bool jt_differential(struct jt_prog *p, void *ctx, size_t ctx_len, int line)
+{
+	struct jt_snapshot *start = calloc(1, sizeof(*start)), *want = calloc(1, sizeof(*want));
+	struct jt_snapshot *seen = calloc(1, sizeof(*seen));
+	bool same = true;
+	u64 r0, r0_jit;
+	u32 m;
+
+	if (start)
+		start->ctx = malloc(ctx_len + 1);
+	if (want)
+		want->ctx = malloc(ctx_len + 1);
+	if (seen)
+		seen->ctx = malloc(ctx_len + 1);
+	if (!start || !want || !seen || !start->ctx || !want->ctx || !seen->ctx) {
+		tap_fail(__FILE__, line, "out of memory");
+		same = false;
+		goto out;
+	}
+	jt_snapshot_take(start, ctx, ctx_len);
+	r0 = prog_func_call(&p->core.funcs[0], (u64)(unsigned long)ctx, ctx_len, 0, 0, 0);
+	jt_snapshot_take(want, ctx, ctx_len);
+	for (m = 0; m < ARRAY_SIZE(jt_modes); m++) {
+		jt_snapshot_put(start, ctx, ctx_len);
+		if (!jt_jit_run(p, &jt_modes[m], (u64)(unsigned long)ctx, ctx_len, &r0_jit)) {
+			same = false;
+			continue;
+		}
+		jt_snapshot_take(seen, ctx, ctx_len);
+		if (r0_jit != r0) {
+			tap_fail(__FILE__, line, "harden %d: r0 0x%" PRIx64 ", interpreter 0x%"
+				 PRIx64, jt_modes[m].harden, r0_jit, r0);
+			same = false;
+		} else if (!jt_snapshot_same(seen, want, ctx_len)) {
+			tap_fail(__FILE__, line, "harden %d: memory differs from the interpreter's",
+				 jt_modes[m].harden);
+			same = false;
+		}
+	}
+	jt_snapshot_put(want, ctx, ctx_len);
+out:
+	if (start)
+		free(start->ctx);
+	if (want)
+		free(want->ctx);
+	if (seen)
+		free(seen->ctx);
+	free(start);
+	free(want);
+	free(seen);
+	return same;
+}
+
+/* --- programs built here --- */
+
+static u32 put_ld_imm64(struct bpf_insn *insns, u32 n, u8 reg, u64 v)
+{
+	struct bpf_insn ld[] = { I_LD_IMM64(reg, v) };
+
+	insns[n] = ld[0];
+	insns[n + 1] = ld[1];
+	return n + 2;
+}
+
+/* r0 = r0 * 31 + r, for r1-r9: a register the code clobbers shows in r0. */
+static u32 put_fold(struct bpf_insn *insns, u32 n)
+{
+	u8 r;
+
+	for (r = 1; r <= 9; r++) {
+		insns[n++] = (struct bpf_insn)I_ALU64_IMM(BPF_MUL, 0, 31);
+		insns[n++] = (struct bpf_insn)I_ALU64_REG(BPF_ADD, 0, r);
+	}
+	return n;
+}
+
+/* --- hand-checked programs --- */
+
+static const struct {
+	const char *name;
+	const char *text;
+	u64 r0;
+} cases[] = {
+	{ "div64-by-zero-gives-0", "lddw %r0, 0x1234567890\nmov %r1, 0\ndiv %r0, %r1\nexit", 0 },
+	{ "div32-by-zero-imm-gives-0", "mov %r0, 9\ndiv32 %r0, 0\nexit", 0 },
+	{ "mod64-by-zero-leaves-dst",
+	  "lddw %r3, 0xffffffff00000007\nmov %r1, 0\nmod %r3, %r1\nmov %r0, %r3\nexit",
+	  0xffffffff00000007ULL },
+	{ "mod32-by-zero-zero-extends-dst",
+	  "lddw %r0, 0xffffffff00000007\nmov %r1, 0\nmod32 %r0, %r1\nexit", 7 },
+	{ "smod32-by-zero-imm-zero-extends",
+	  "lddw %r0, 0xfffffffffffffff9\nsmod32 %r0, 0\nexit", 0xfffffff9 },
+	{ "sdiv64-intmin-by-minus-one-wraps",
+	  "lddw %r3, 0x8000000000000000\nmov %r4, -1\nsdiv %r3, %r4\nmov %r0, %r3\nexit",
+	  0x8000000000000000ULL },
+	{ "smod64-intmin-by-minus-one-is-0",
+	  "lddw %r0, 0x8000000000000000\nsmod %r0, -1\nexit", 0 },
+	{ "sdiv32-intmin-by-minus-one-wraps",
+	  "lddw %r4, 0xffffffff80000000\nsdiv32 %r4, -1\nmov %r0, %r4\nexit", 0x80000000 },
+	{ "smod32-intmin-by-minus-one-is-0",
+	  "mov32 %r3, 0x80000000\nmov %r0, -1\nsmod32 %r3, %r0\nmov %r0, %r3\nexit", 0 },
+	{ "sdiv-truncates-toward-zero", "mov %r2, -7\nsdiv %r2, 2\nmov %r0, %r2\nexit", (u64)-3 },
+	{ "smod-takes-dividend-sign", "mov %r0, -7\nmov %r3, 2\nsmod %r0, %r3\nexit", (u64)-1 },
+	{ "div-keeps-rax-and-rdx",
+	  "mov %r0, 100\nmov %r3, 33\nmov %r5, 7\nmod %r5, 4\nadd %r0, %r3\nadd %r0, %r5\nexit",
+	  136 },
+	{ "udiv-imm-is-sign-extended", "lddw %r0, 0xfffffffffffffffe\ndiv %r0, -1\nexit", 0 },
+	{ "mul32-overflow-zero-extends", "mov32 %r0, 0x10000\nmul32 %r0, 0x10000\nexit", 0 },
+	{ "mul64-imm-sign-extended", "mov %r0, 3\nmul %r0, -2\nexit", (u64)-6 },
+	{ "add32-zero-extends", "mov %r0, -1\nadd32 %r0, 1\nexit", 0 },
+	{ "neg32-zero-extends", "mov %r0, 1\nneg32 %r0\nexit", 0xffffffff },
+	{ "lsh64-by-64-is-masked", "mov %r0, 1\nmov %r1, 64\nlsh %r0, %r1\nexit", 1 },
+	{ "lsh32-by-33-is-masked", "mov %r0, 1\nmov %r1, 33\nlsh32 %r0, %r1\nexit", 2 },
+	{ "lsh32-by-32-zero-extends", "mov %r0, -1\nmov %r1, 32\nlsh32 %r0, %r1\nexit",
+	  0xffffffff },
+	{ "lsh32-imm-0-zero-extends", "mov %r0, -1\nlsh32 %r0, 0\nexit", 0xffffffff },
+	{ "shift-of-r4-by-r4", "mov %r4, 3\nlsh %r4, %r4\nmov %r0, %r4\nexit", 24 },
+	{ "shift-of-r4-keeps-count-reg",
+	  "mov %r4, 1\nmov %r2, 4\nlsh %r4, %r2\nmov %r0, %r4\nadd %r0, %r2\nexit", 20 },
+	{ "shift-by-r4-keeps-r4", "mov %r0, 1\nmov %r4, 5\nlsh %r0, %r4\nadd %r0, %r4\nexit", 37 },
+	{ "shift-keeps-r4", "mov %r4, 9\nmov %r0, 1\nmov %r2, 2\nlsh %r0, %r2\nadd %r0, %r4\nexit",
+	  13 },
+	{ "arsh64-by-65-is-masked", "mov %r0, -4\nmov %r1, 65\narsh %r0, %r1\nexit", (u64)-2 },
+	{ "arsh32-sign-is-bit-31", "mov32 %r0, 0x80000000\narsh32 %r0, 4\nexit", 0xf8000000 },
+	{ "rsh32-drops-high-half", "lddw %r0, 0xffffffff00000010\nrsh32 %r0, 4\nexit", 1 },
+	{ "movsx832-zero-extends", "mov %r2, 0x80\nmovsx832 %r0, %r2\nexit", 0xffffff80 },
+	{ "movsx864-from-sil", "mov %r2, 0x1ff\nmovsx864 %r0, %r2\nexit", U64_MAX },
+	{ "movsx1632-zero-extends", "mov %r1, 0x8000\nmovsx1632 %r0, %r1\nexit", 0xffff8000 },
+	{ "movsx1664-sign-extends", "mov %r1, 0x8000\nmovsx1664 %r0, %r1\nexit",
+	  0xffffffffffff8000ULL },
+	{ "movsx3264-sign-extends", "mov32 %r1, 0x80000000\nmovsx3264 %r0, %r1\nexit",
+	  0xffffffff80000000ULL },
+	{ "mov32-reg-zero-extends-itself", "mov %r0, -1\nmov32 %r0, %r0\nexit", 0xffffffff },
+	{ "mov32-imm-zero-extends", "mov32 %r0, -1\nexit", 0xffffffff },
+	{ "mov64-imm-sign-extends", "mov %r0, -1\nexit", U64_MAX },
+	{ "be16-swaps-and-truncates", "lddw %r0, 0x1122334455667788\nbe16 %r0\nexit", 0x8877 },
+	{ "be32-swaps", "lddw %r3, 0x1122334455667788\nbe32 %r3\nmov %r0, %r3\nexit", 0x88776655 },
+	{ "be64-swaps", "lddw %r9, 0x1122334455667788\nbe64 %r9\nmov %r0, %r9\nexit",
+	  0x8877665544332211ULL },
+	{ "le16-truncates", "lddw %r0, 0x1122334455667788\nle16 %r0\nexit", 0x7788 },
+	{ "le32-truncates", "lddw %r0, 0x1122334455667788\nle32 %r0\nexit", 0x55667788 },
+	{ "le64-keeps", "lddw %r0, 0x1122334455667788\nle64 %r0\nexit", 0x1122334455667788ULL },
+	{ "bswap16-r8", "lddw %r8, 0x1122334455667788\nbswap16 %r8\nmov %r0, %r8\nexit", 0x8877 },
+	{ "bswap64-swaps", "lddw %r0, 0x1122334455667788\nbswap64 %r0\nexit",
+	  0x8877665544332211ULL },
+	{ "ld-imm64-forms",
+	  "lddw %r0, 0x7fffffff\nlddw %r1, 0xffffffff80000000\nlddw %r2, 0x123456789a\n"
+	  "lddw %r3, 0\nadd %r0, %r1\nadd %r0, %r2\nadd %r0, %r3\nexit",
+	  0x7fffffffULL + 0xffffffff80000000ULL + 0x123456789aULL },
+	{ "ldx-sizes-and-sign-extension",
+	  "lddw %r1, 0x8182838485868788\nstxdw [%r10-8], %r1\nldxb %r2, [%r10-8]\n"
+	  "ldxsb %r3, [%r10-8]\nldxh %r4, [%r10-8]\nldxsh %r5, [%r10-8]\nldxw %r6, [%r10-8]\n"
+	  "ldxsw %r7, [%r10-8]\nldxdw %r8, [%r10-8]\nmov %r0, %r2\nxor %r0, %r3\nxor %r0, %r4\n"
+	  "xor %r0, %r5\nxor %r0, %r6\nxor %r0, %r7\nxor %r0, %r8\nexit",
+	  0x88ULL ^ 0xffffffffffffff88ULL ^ 0x8788ULL ^ 0xffffffffffff8788ULL ^ 0x85868788ULL ^
+	  0xffffffff85868788ULL ^ 0x8182838485868788ULL },
+	{ "st-imm-sizes",
+	  "stdw [%r10-8], -1\nstb [%r10-8], 0x11\nsth [%r10-6], 0x2233\nstw [%r10-4], 0x44\n"
+	  "ldxdw %r0, [%r10-8]\nexit", 0x0000004422330011ULL | 0xff00 },
+	{ "stx-byte-of-rsi-rdi-rbp",
+	  "mov %r1, 0x101\nmov %r2, 0x202\nstxb [%r10-1], %r1\nstxb [%r10-2], %r2\n"
+	  "stxb [%r10-3], %r10\nldxh %r0, [%r10-2]\nexit", 0x0102 },
+	{ "stack-deep-offset", "stdw [%r10-512], 5\nldxdw %r0, [%r10-512]\nexit", 5 },
+	{ "unaligned-stack-access",
+	  "lddw %r1, 0x1122334455667788\nstxdw [%r10-11], %r1\nldxdw %r0, [%r10-11]\nexit",
+	  0x1122334455667788ULL },
+	{ "jslt-imm-is-signed", "mov %r0, 0\nmov %r1, -1\njslt %r1, 0, +1\nexit\nmov %r0, 1\nexit",
+	  1 },
+	{ "jlt32-ignores-high-half",
+	  "mov %r0, 0\nlddw %r1, 0x100000000\njlt32 %r1, 1, +1\nexit\nmov %r0, 1\nexit", 1 },
+	{ "jset32-ignores-high-half",
+	  "mov %r0, 1\nlddw %r1, 0x100000000\njset32 %r1, -1, +1\nexit\nmov %r0, 2\nexit", 1 },
+	{ "jset64-imm-sign-extended",
+	  "mov %r0, 1\nlddw %r1, 0x100000000\njset %r1, -1, +1\nexit\nmov %r0, 2\nexit", 2 },
+	{ "jgt-imm-sign-extended-unsigned",
+	  "mov %r0, 1\nmov %r1, -2\njgt %r1, -1, +1\nexit\nmov %r0, 2\nexit", 1 },
+	{ "ja32-jumps-by-imm", "mov %r0, 1\nja32 +1\nexit\nmov %r0, 2\nexit", 2 },
+	{ "backward-loop", "mov %r0, 0\nmov %r1, 10\nloop:\nadd %r0, %r1\nsub %r1, 1\n"
+	  "jne %r1, 0, loop\nexit", 55 },
+	{ "loop-to-function-start",
+	  "mov %r1, 5\nmov %r0, 0\ncall local f\nexit\n"
+	  "f:\nadd %r0, 1\nsub %r1, 1\njne %r1, 0, f\nexit", 5 },
+	{ "atomic-fetch-add32-zero-extends",
+	  "stdw [%r10-8], -1\nlddw %r1, 0x100000001\nlock fetch add32 [%r10-8], %r1\n"
+	  "ldxdw %r2, [%r10-8]\nlddw %r3, 0xffffffff00000000\njne %r2, %r3, +2\n"
+	  "mov %r0, %r1\nexit\nmov %r0, -1\nexit", 0xffffffff },
+	{ "atomic-cmpxchg-succeeds",
+	  "stdw [%r10-8], 5\nmov %r0, 5\nmov %r1, 9\nlock cmpxchg [%r10-8], %r1\n"
+	  "ldxdw %r2, [%r10-8]\nlsh %r0, 8\nor %r0, %r2\nexit", 5 << 8 | 9 },
+	{ "atomic-cmpxchg-fails-and-fetches",
+	  "stdw [%r10-8], 5\nmov %r0, 4\nmov %r1, 9\nlock cmpxchg [%r10-8], %r1\n"
+	  "ldxdw %r2, [%r10-8]\njne %r2, 5, +1\nexit\nmov %r0, -1\nexit", 5 },
+	{ "atomic-cmpxchg32-zero-extends-r0",
+	  "stw [%r10-4], 1\nlddw %r0, 0xffffffff00000001\nmov %r1, 9\n"
+	  "lock cmpxchg32 [%r10-4], %r1\nldxw %r2, [%r10-4]\njne %r2, 9, +1\nexit\n"
+	  "mov %r0, -1\nexit", 1 },
+	{ "atomic-cmpxchg32-fails-zero-extends",
+	  "stw [%r10-4], 3\nlddw %r0, 0xffffffff00000001\nmov %r1, 9\n"
+	  "lock cmpxchg32 [%r10-4], %r1\nexit", 3 },
+	{ "atomic-xchg-fetches",
+	  "stdw [%r10-8], 5\nmov %r1, 9\nlock xchg [%r10-8], %r1\nldxdw %r2, [%r10-8]\n"
+	  "mov %r0, %r1\njne %r2, 9, +1\nexit\nmov %r0, -1\nexit", 5 },
+	{ "atomic-xchg32-zero-extends",
+	  "stdw [%r10-8], -1\nmov %r1, 9\nlock xchg32 [%r10-8], %r1\nmov %r0, %r1\nexit",
+	  0xffffffff },
+	{ "atomic-and-or-xor-without-fetch-keep-src",
+	  "stdw [%r10-8], 0xff\nmov %r1, 0x0f\nlock and [%r10-8], %r1\nmov %r2, 0x100\n"
+	  "lock or [%r10-8], %r2\nmov %r3, 1\nlock xor [%r10-8], %r3\nldxdw %r0, [%r10-8]\n"
+	  "add %r0, %r1\nadd %r0, %r2\nadd %r0, %r3\nexit", 0x10e + 0x0f + 0x100 + 1 },
+	{ "atomic-fetch-or-xor-and",
+	  "stdw [%r10-8], 6\nmov %r1, 1\nlock fetch or [%r10-8], %r1\nmov %r2, 3\n"
+	  "lock fetch xor [%r10-8], %r2\nmov %r3, 2\nlock fetch and [%r10-8], %r3\n"
+	  "ldxdw %r0, [%r10-8]\nlsh %r1, 8\nor %r0, %r1\nlsh %r2, 16\nor %r0, %r2\n"
+	  "lsh %r3, 24\nor %r0, %r3\nexit", 0 | 6 << 8 | 7 << 16 | 4 << 24 },
+	{ "atomic-fetch-and-src-r0-keeps-nothing-else",
+	  "stdw [%r10-8], 0xf0\nmov %r0, 0x3c\nmov %r1, %r10\nlock fetch and [%r1-8], %r0\n"
+	  "ldxdw %r2, [%r10-8]\nlsh %r0, 8\nor %r0, %r2\nexit", 0xf0 << 8 | 0x30 },
+	{ "atomic-fetch-xor32-base-r0",
+	  "stdw [%r10-8], -1\nmov %r0, %r10\nmov %r1, 0xff\nlock fetch xor32 [%r0-8], %r1\n"
+	  "ldxdw %r2, [%r10-8]\nsub %r0, %r10\nadd %r0, %r1\nxor %r0, %r2\nexit",
+	  0xffffffffULL ^ 0xffffffffffffff00ULL },
+	{ "atomic-fetch-add-base-r0-src-r0",
+	  "stdw [%r10-8], 40\nmov %r0, %r10\nadd %r0, -8\nmov %r6, %r0\n"
+	  "lock fetch add [%r0+0], %r0\nldxdw %r1, [%r10-8]\nsub %r1, %r6\nlsh %r0, 8\n"
+	  "add %r0, %r1\nexit", 40 << 8 | 40 },
+	{ "helper-gets-five-args",
+	  "mov %r1, 1\nmov %r2, 2\nmov %r3, 3\nmov %r4, 4\nmov %r5, 5\ncall 1000\nexit",
+	  1 + 4 + 9 + 16 + 25 },
+	{ "helper-keeps-r6-to-r9",
+	  "mov %r6, 6\nmov %r7, 7\nmov %r8, 8\nmov %r9, 9\nmov %r1, 1\nmov %r2, 0\nmov %r3, 0\n"
+	  "mov %r4, 0\nmov %r5, 0\ncall 1000\nadd %r0, %r6\nadd %r0, %r7\nadd %r0, %r8\n"
+	  "add %r0, %r9\nexit", 31 },
+	{ "calls-with-stack-in-both-frames",
+	  "stdw [%r10-8], 1\nstdw [%r10-16], 2\nmov %r6, 6\nmov %r1, %r10\ncall local f\n"
+	  "ldxdw %r2, [%r10-8]\nldxdw %r3, [%r10-16]\nlsh %r0, 16\nor %r0, %r2\nlsh %r3, 8\n"
+	  "or %r0, %r3\nlsh %r6, 24\nor %r0, %r6\nexit\n"
+	  "f:\nstdw [%r10-8], 3\nstdw [%r10-16], 4\nmov %r6, 0\nmov %r7, 0\nldxdw %r0, [%r1-8]\n"
+	  "ldxdw %r2, [%r10-8]\nlsh %r2, 4\nadd %r0, %r2\nldxdw %r2, [%r1-16]\nlsh %r2, 8\n"
+	  "add %r0, %r2\nexit", (1 + (3 << 4) + (2 << 8)) << 16 | 2 << 8 | 1 | 6 << 24 },
+	{ "call-chain-keeps-callee-saved",
+	  "mov %r6, 1\nmov %r7, 2\nmov %r8, 3\nmov %r9, 4\ncall local f\nlsh %r6, 12\n"
+	  "lsh %r7, 8\nlsh %r8, 4\nor %r0, %r6\nor %r0, %r7\nor %r0, %r8\nor %r0, %r9\nexit\n"
+	  "f:\nmov %r6, 9\nmov %r7, 9\nmov %r8, 9\nmov %r9, 9\ncall local g\nmov %r0, 0\nexit\n"
+	  "g:\nmov %r6, 8\nmov %r7, 8\nmov %r8, 8\nmov %r9, 8\nstdw [%r10-8], 0\nmov %r0, 0\n"
+	  "exit", 0x1234 },
+	{ "callee-args-in-r1-r5",
+	  "mov %r1, 1\nmov %r2, 2\nmov %r3, 3\nmov %r4, 4\nmov %r5, 5\ncall local f\nexit\n"
+	  "f:\ncall 1000\nexit", 55 },
+	{ "helper-calls-back-into-program",
+	  "stdw [%r10-8], 0\nmov %r1, 4\nldfunc %r2, cb\nmov %r3, %r10\nadd %r3, -8\n"
+	  "mov %r4, 0\ncall 181\nldxdw %r1, [%r10-8]\nlsh %r1, 8\nor %r0, %r1\nexit\n"
+	  "cb:\nlock add [%r2+0], %r1\nmov %r0, 0\nexit", 4 | (0 + 1 + 2 + 3) << 8 },
+	{ "callback-returning-1-stops-loop",
+	  "mov %r1, 10\nldfunc %r2, cb\nmov %r3, 0\nmov %r4, 0\ncall 181\nexit\n"
+	  "cb:\nmov %r0, 0\njne %r1, 2, +1\nmov %r0, 1\nexit", 3 },
+	{ "may_goto-budget-ends-loop",
+	  "mov %r0, 0\nloop:\nmay_goto out\nadd %r0, 1\nja loop\nout:\nexit", ISA_MAY_GOTO_BUDGET },
+	{ "may_goto-budget-is-per-invocation",
+	  "mov %r6, 0\ncall local f\nadd %r6, %r0\ncall local f\nadd %r0, %r6\nexit\n"
+	  "f:\nstdw [%r10-8], 1\nmov %r0, 0\nloop:\nmay_goto out\nadd %r0, 1\nja loop\nout:\n"
+	  "ldxdw %r1, [%r10-8]\nadd %r0, %r1\nexit", 2ULL * ISA_MAY_GOTO_BUDGET + 2 },
+};
+
+static void run_case(u32 i)
+{
+	EXPECT_TEXT(cases[i].text, 0, cases[i].r0);
+	TAP_EXPECT(!helper_misaligned);
+	helper_misaligned = false;
+}
+
+/*
+ * A run asked to stop ends its may_goto loops at the next check: the
+ * first one comes at once (the budget is a multiple of the interval), the
+ * next one PROG_STOP_CHECK_EVERY iterations later; r0-r5 survive the call.
+ */
+static void may_goto_stops_when_asked(void)
+{
+	static const char text[] =
+		"mov %r1, 1\nmov %r2, 2\nmov %r3, 3\nmov %r4, 4\nmov %r5, 5\nmov %r0, 0\n"
+		"loop:\nmay_goto out\nadd %r0, 1\nja loop\nout:\nlsh %r0, 4\nadd %r0, %r1\n"
+		"add %r0, %r2\nadd %r0, %r3\nadd %r0, %r4\nadd %r0, %r5\nexit";
+
+	stop_runs = true;
+	EXPECT_TEXT(text, 0, 15);
+	stop_runs = false;
+	EXPECT_TEXT(text, 0, (u64)ISA_MAY_GOTO_BUDGET << 4 | 15);
+}
+
+/* ctx in r1; loads and stores through it change the caller's memory. */
+static void ctx_memory(void)
+{
+	u64 ctx[2] = { 0x42, 0 };
+	struct jt_prog p;
+
+	if (!jt_prog_text(&p, "ldxdw %r0, [%r1+0]\nstxdw [%r1+8], %r0\nadd %r0, 1\nexit", false))
+		return;
+	jt_expect(&p, (u64)(unsigned long)ctx, 0x43, __LINE__);
+	TAP_EXPECT_EQ(ctx[1], 0x42);
+	jt_prog_free(&p);
+}
+
+/*
+ * Every jump condition, 32 and 64 bits, immediate and register, at values
+ * around the signed and unsigned boundaries: the JIT against the
+ * interpreter, and a few against values worked out by hand.
+ */
+static void jumps_at_boundaries(void)
+{
+	static const u8 ops[] = { BPF_JEQ, BPF_JNE, BPF_JGT, BPF_JGE, BPF_JLT, BPF_JLE,
+				  BPF_JSGT, BPF_JSGE, BPF_JSLT, BPF_JSLE, BPF_JSET };
+	static const u64 vals[] = { 0, 1, 0x7fffffff, 0x80000000, 0xffffffff, 0x100000000ULL,
+				    0x7fffffffffffffffULL, 0x8000000000000000ULL, U64_MAX,
+				    0xffffffff80000000ULL };
+	u32 o, a, b, c, bad = 0;
+	u64 ctx[2];
+
+	for (o = 0; o < ARRAY_SIZE(ops); o++)
+		for (c = 0; c < 4; c++)
+			for (a = 0; a < ARRAY_SIZE(vals); a++)
+				for (b = 0; b < ARRAY_SIZE(vals); b++) {
+					u8 cls = c & 1 ? BPF_JMP32 : BPF_JMP;
+					struct bpf_insn insns[] = {
+						I_LDX(BPF_DW, 2, 1, 0),
+						I_LDX(BPF_DW, 3, 1, 8),
+						I_MOV64_IMM(0, 1),
+						c & 2 ? (struct bpf_insn)I_RAW(cls | ops[o] | BPF_X, 2, 3, 1, 0) :
+							(struct bpf_insn)I_RAW(cls | ops[o] | BPF_K, 2, 0, 1,
+							      (s32)vals[b]),
+						I_EXIT(),
+						I_MOV64_IMM(0, 2),
+						I_EXIT(),
+					};
+					struct jt_prog p;
+
+					ctx[0] = vals[a];
+					ctx[1] = vals[b];
+					if (!jt_prog_insns(&p, insns, ARRAY_SIZE(insns), false))
+						return;
+					bad += !jt_differential(&p, ctx, sizeof(ctx), __LINE__);
+					jt_prog_free(&p);
+					if (bad > 5)
+						return;
+				}
+	/* jsge32 0x80000000 >= 0x7fffffff is false; jge32 is true; jsgt -1 > INT64_MIN */
+	EXPECT_TEXT("mov32 %r1, 0x80000000\nmov %r0, 1\njsge32 %r1, 0x7fffffff, +1\nexit\n"
+		    "mov %r0, 2\nexit", 0, 1);
+	EXPECT_TEXT("mov32 %r1, 0x80000000\nmov %r0, 1\njge32 %r1, 0x7fffffff, +1\nexit\n"
+		    "mov %r0, 2\nexit", 0, 2);
+	EXPECT_TEXT("mov %r1, -1\nlddw %r2, 0x8000000000000000\nmov %r0, 1\njsgt %r1, %r2, +1\n"
+		    "exit\nmov %r0, 2\nexit", 0, 2);
+	EXPECT_TEXT("mov %r1, -1\nlddw %r2, 0x8000000000000000\nmov %r0, 1\njgt %r2, %r1, +1\n"
+		    "exit\nmov %r0, 2\nexit", 0, 1);
+}
+
+/*
+ * Each of div, mod (signed and not), the shifts and mul, 32 and 64 bits,
+ * with every pair of r0-r5 (the registers x86 division and shifts use) as
+ * dst and src, on edge values; all registers are folded into r0 to catch
+ * one the translation clobbers.
+ */
+static void alu_register_pairs(void)
+{
+	static const struct { u8 op; s16 off; } ops[] = {
+		{ BPF_DIV, 0 }, { BPF_DIV, 1 }, { BPF_MOD, 0 }, { BPF_MOD, 1 },
+		{ BPF_LSH, 0 }, { BPF_RSH, 0 }, { BPF_ARSH, 0 }, { BPF_MUL, 0 },
+	};
+	static const u64 pairs[][2] = {
+		{ 100, 7 }, { 0x8000000000000000ULL, U64_MAX }, { 0xffffffff80000000ULL, U64_MAX },
+		{ 5, 0 }, { 0xffffffff00000007ULL, 0 }, { (u64)-100, 7 }, { 0x123456789ULL, 33 },
+	};
+	u32 o, d, s, v, w, r, bad = 0;
+
+	for (o = 0; o < ARRAY_SIZE(ops); o++)
+		for (w = 0; w < 2; w++)
+			for (d = 0; d <= 5; d++)
+				for (s = 0; s <= 5; s++)
+					for (v = 0; v < ARRAY_SIZE(pairs); v++) {
+						struct bpf_insn insns[48];
+						struct jt_prog p;
+						u32 n = 0;
+
+						for (r = 0; r <= 9; r++)
+							n = put_ld_imm64(insns, n, r,
+									 0x1111111111111111ULL * r +
+									 0x0102030405060708ULL);
+						n = put_ld_imm64(insns, n, s, pairs[v][1]);
+						n = put_ld_imm64(insns, n, d, pairs[v][0]);
+						insns[n++] = (struct bpf_insn)I_RAW((w ? BPF_ALU64 :
+								BPF_ALU) | ops[o].op | BPF_X, d, s,
+								ops[o].off, 0);
+						n = put_fold(insns, n);
+						insns[n++] = (struct bpf_insn)I_EXIT();
+						if (!jt_prog_insns(&p, insns, n, false))
+							return;
+						bad += !jt_differential(&p, NULL, 0, __LINE__);
+						jt_prog_free(&p);
+						if (bad > 5)
+							return;
+					}
+}
+
+/* --- random programs against the interpreter --- */
+
+static u64 rnd_state = 0x9e3779b97f4a7c15ULL;
+
+static u64 rnd(void)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 7;
+	rnd_state ^= rnd_state << 17;
+	return rnd_state;
+}
+
+static u64 rnd_value(void)
+{
+	static const u64 edges[] = { 0, 1, U64_MAX, 0x80000000, 0x7fffffff, 0xffffffff,
+				     0x8000000000000000ULL, 0xffffffff80000000ULL, 2, 31, 63 };
+
+	return rnd() % 3 ? rnd() >> (rnd() % 64) : edges[rnd() % ARRAY_SIZE(edges)];
+}
+
+#define RND_SLOTS	8
+#define RND_BODY	300
+
+/*
+ * One random instruction at insns[n] (two for ld_imm64): every ALU form,
+ * stack loads, stores and atomics on 8 initialised slots, and forward
+ * jumps whose targets are fixed up afterwards (*jump_at set).
+ */
+static u32 rnd_insn(struct bpf_insn *insns, u32 n, bool *is_jump)
+{
+	static const u8 alu_ops[] = { BPF_ADD, BPF_SUB, BPF_MUL, BPF_DIV, BPF_OR, BPF_AND,
+				      BPF_LSH, BPF_RSH, BPF_NEG, BPF_MOD, BPF_XOR, BPF_MOV,
+				      BPF_ARSH, BPF_END };
+	static const u8 jmp_ops[] = { BPF_JEQ, BPF_JNE, BPF_JGT, BPF_JGE, BPF_JLT, BPF_JLE,
+				      BPF_JSGT, BPF_JSGE, BPF_JSLT, BPF_JSLE, BPF_JSET };
+	static const u8 sizes[] = { BPF_B, BPF_H, BPF_W, BPF_DW };
+	static const s32 atomics[] = { BPF_ADD, BPF_AND, BPF_OR, BPF_XOR, BPF_ADD | BPF_FETCH,
+				       BPF_AND | BPF_FETCH, BPF_OR | BPF_FETCH,
+				       BPF_XOR | BPF_FETCH, BPF_XCHG, BPF_CMPXCHG };
+	u8 dst = rnd() % 10, src = rnd() % 10, kind = rnd() % 16;
+	bool w = rnd() & 1;
+	u8 op = alu_ops[rnd() % ARRAY_SIZE(alu_ops)];
+	u8 size = sizes[rnd() % 4];
+	s16 slot = -8 * (s16)(1 + rnd() % RND_SLOTS);
+	s16 off = 0;
+	s32 imm = (s32)rnd_value();
+
+	*is_jump = false;
+	if (kind == 0)
+		return put_ld_imm64(insns, n, dst, rnd_value()) - n;
+	if (kind == 1 || kind == 2) {
+		*is_jump = true;
+		insns[n] = (struct bpf_insn)I_RAW((w ? BPF_JMP : BPF_JMP32) |
+						  jmp_ops[rnd() % ARRAY_SIZE(jmp_ops)] |
+				 (rnd() & 1 ? BPF_X : BPF_K), dst, src, 0, imm);
+		return 1;
+	}
+	if (kind == 3) {
+		u8 mode = rnd() % 3 ? BPF_MEM : ISA_MEMSX;
+
+		insns[n] = (struct bpf_insn)I_RAW(BPF_LDX | size | (size == BPF_DW ? BPF_MEM : mode), dst, 10,
+				 slot, 0);
+		return 1;
+	}
+	if (kind == 4) {
+		insns[n] = rnd() & 1 ? (struct bpf_insn)I_STX(size, 10, src, slot) :
+				       (struct bpf_insn)I_ST(size, 10, slot, imm);
+		return 1;
+	}
+	if (kind == 5) {
+		insns[n] = (struct bpf_insn)I_ATOMIC(w ? BPF_DW : BPF_W, atomics[rnd() % ARRAY_SIZE(atomics)], 10,
+				    src, w ? slot : slot + 4);
+		return 1;
+	}
+	if ((op == BPF_DIV || op == BPF_MOD) && rnd() & 1)
+		off = 1;
+	if (op == BPF_MOV && rnd() % 3 == 0)
+		off = w ? 8 << (rnd() % 3) : 8 << (rnd() % 2);
+	if (op == BPF_LSH || op == BPF_RSH || op == BPF_ARSH)
+		imm &= w ? 63 : 31;
+	if (op == BPF_END) {
+		imm = 16 << (rnd() % 3);
+		insns[n] = (struct bpf_insn)I_RAW((w ? BPF_ALU64 : BPF_ALU) | BPF_END |
+				 (!w && rnd() & 1 ? BPF_TO_BE : BPF_TO_LE), dst, 0, 0, imm);
+		return 1;
+	}
+	if (op == BPF_NEG)
+		insns[n] = (struct bpf_insn)I_RAW((w ? BPF_ALU64 : BPF_ALU) | op, dst, 0, 0, 0);
+	else
+		insns[n] = (struct bpf_insn)I_RAW((w ? BPF_ALU64 : BPF_ALU) | op |
+						  (off >= 8 || rnd() & 1 ? BPF_X : BPF_K),
+						  dst, src, off, imm);
+	return 1;
+}
+
+/* A random program: registers and slots set, a body, everything folded into r0. */
+static u32 rnd_program(struct bpf_insn *insns, u32 body)
+{
+	u32 starts[RND_BODY + 1], jumps[RND_BODY], nr_starts = 0, nr_jumps = 0, n = 0, i;
+	bool is_jump;
+
+	for (i = 0; i <= 9; i++)
+		n = put_ld_imm64(insns, n, i, rnd_value());
+	for (i = 1; i <= RND_SLOTS; i++)
+		insns[n++] = (struct bpf_insn)I_STX(BPF_DW, 10, i, -8 * (s16)i);
+	for (i = 0; i < body; i++) {
+		starts[nr_starts++] = n;
+		n += rnd_insn(insns, n, &is_jump);
+		if (is_jump)
+			jumps[nr_jumps++] = nr_starts - 1;
+	}
+	starts[nr_starts] = n;
+	for (i = 0; i < nr_jumps; i++) {
+		u32 from = jumps[i], to = from + 1 + rnd() % 12;
+
+		if (to > nr_starts)
+			to = nr_starts;
+		insns[starts[from]].off = starts[to] - starts[from] - 1;
+	}
+	n = put_fold(insns, n);
+	for (i = 1; i <= RND_SLOTS; i++) {
+		insns[n++] = (struct bpf_insn)I_LDX(BPF_DW, 1, 10, -8 * (s16)i);
+		insns[n++] = (struct bpf_insn)I_ALU64_IMM(BPF_MUL, 0, 31);
+		insns[n++] = (struct bpf_insn)I_ALU64_REG(BPF_ADD, 0, 1);
+	}
+	insns[n++] = (struct bpf_insn)I_EXIT();
+	return n;
+}
+
+/* Fixed seed: the same 100k programs each run, one in 64 of full length. */
+#define RND_PROGRAMS	100000
+#define RND_SHORT_BODY	24
+
+static void random_programs_match_interpreter(void)
+{
+	static struct bpf_insn insns[2 * RND_BODY + 128];
+	u32 i, bad = 0, n, total = 0;
+
+	for (i = 0; i < RND_PROGRAMS && bad < 3; i++) {
+		u32 body = i % 64 ? 1 + rnd() % RND_SHORT_BODY : RND_BODY;
+		struct jt_prog p;
+
+		n = rnd_program(insns, body);
+		total += n;
+		if (!jt_prog_insns(&p, insns, n, false))
+			return;
+		if (!jt_differential(&p, NULL, 0, __LINE__)) {
+			printf("# program %u differs\n", i);
+			bad++;
+		}
+		jt_prog_free(&p);
+	}
+	printf("# %u random programs, %u instructions in all\n", i, total);
+}
+
+/* --- the bpf_conformance suite's programs --- */
+
+static void conformance_files(void)
+{
+	struct dirent **ents;
+	u32 ran = 0, skipped = 0;
+	int n, i;
+
+	n = scandir(CONFORMANCE_DIR "/tests", &ents, NULL, alphasort);
+	TAP_EXPECT(n > 0);
+	for (i = 0; i < n; i++) {
+		char path[4096], err[256];
+		struct asm_test test;
+		struct jt_jit jit;
+		struct jt_prog p;
+		size_t len = strlen(ents[i]->d_name);
+		u8 *mem = NULL;
+		u64 r0;
+		int ret;
+
+		if (len < 6 || strcmp(ents[i]->d_name + len - 5, ".data")) {
+			free(ents[i]);
+			continue;
+		}
+		snprintf(path, sizeof(path), CONFORMANCE_DIR "/tests/%s", ents[i]->d_name);
+		free(ents[i]);
+		if (asm_load_test(path, &test, err, sizeof(err)) || !test.has_result) {
+			asm_test_free(&test);
+			skipped++;
+			continue;
+		}
+		memset(&p, 0, sizeof(p));
+		p.core.insns = test.insns;
+		p.core.len = test.nr_insns;
+		p.core.ctx_size = test.mem_len;
+		test.insns = NULL;
+		if (engine_prepare(&p.core, err, sizeof(err))) {
+			asm_test_free(&test);
+			jt_prog_free(&p);
+			skipped++;
+			continue;
+		}
+		p.ready = true;
+		ret = jt_jit_load(&p.core, &jt_modes[ran % 2], &jit);
+		if (ret == -EOPNOTSUPP) {
+			printf("# %s: not compiled (-EOPNOTSUPP)\n", path);
+			skipped++;
+		} else if (ret) {
+			tap_fail(__FILE__, __LINE__, "%s: jit_compile %d", path, ret);
+		} else {
+			mem = test.mem_len ? malloc(test.mem_len) : NULL;
+			if (mem)
+				memcpy(mem, test.mem, test.mem_len);
+			if (jt_call(&p.core, &jit, (u64)(unsigned long)mem, test.mem_len, &r0) &&
+			    r0 != test.result)
+				tap_fail(__FILE__, __LINE__, "%s: r0 0x%" PRIx64 ", expected 0x%"
+					 PRIx64, path, r0, test.result);
+			ran++;
+			free(mem);
+		}
+		jt_jit_unload(&p.core, &jit);
+		jt_prog_free(&p);
+		asm_test_free(&test);
+	}
+	free(ents);
+	printf("# %u conformance programs compiled and run, %u skipped\n", ran, skipped);
+	TAP_EXPECT(ran > 250);
+}
+
+/* --- arena --- */
+
+static void arena_load_store(void)
+{
+	u8 *page0, *page1;
+	u32 v;
+
+	jt_arena_reset();
+	page0 = jt_arena_populate(0);
+	page1 = jt_arena_populate(1);
+	TAP_EXPECT(page0 && page1);
+	if (!page0 || !page1)
+		return;
+	/* The upper half of the register is not part of the arena offset. */
+	EXPECT_ARENA("arena stw [%r1+8], 0x1234\narena ldxw %r0, [%r1+8]\nexit",
+		     JT_USER_BASE + 16, 0x1234);
+	memcpy(&v, page0 + 24, sizeof(v));
+	TAP_EXPECT_EQ(v, 0x1234);
+	EXPECT_ARENA("mov %r2, -1\narena stxb [%r1+0], %r2\narena ldxdw %r0, [%r1-7]\nexit",
+		     JT_PAGE, 0xff00000000000000ULL);
+	/* Across the page boundary, both present. */
+	EXPECT_ARENA("lddw %r2, 0x1122334455667788\narena stxdw [%r1+0], %r2\n"
+		     "arena ldxdw %r0, [%r1+0]\nexit", JT_PAGE - 3, 0x1122334455667788ULL);
+	TAP_EXPECT_EQ(page0[JT_PAGE - 1], 0x66);
+	TAP_EXPECT_EQ(page1[0], 0x55);
+	/* Each size, and the register holding the pointer may be r0. */
+	EXPECT_ARENA("mov %r0, %r1\narena sth [%r0+2], 0x7788\narena ldxh %r0, [%r0+2]\nexit",
+		     0x100, 0x7788);
+	EXPECT_ARENA("arena stdw [%r1+0], -2\narena ldxdw %r0, [%r1+0]\nexit", 0x200, (u64)-2);
+	/* Sign-extending loads, present and absent. */
+	EXPECT_ARENA("arena stdw [%r1+0], -2\narena ldxsb %r2, [%r1+0]\narena ldxsh %r3, [%r1+0]\n"
+		     "arena ldxsw %r0, [%r1+0]\nadd %r0, %r2\nadd %r0, %r3\nexit", 0x300, (u64)-6);
+	EXPECT_ARENA("mov %r0, 5\narena ldxsw %r0, [%r1+0]\nexit", 5 * JT_PAGE, 0);
+}
+
+/* Loads give 0 and change only their register; stores change nothing. */
+static void arena_absent_pages(void)
+{
+	u8 *page1;
+	u32 hits;
+
+	jt_arena_reset();
+	page1 = jt_arena_populate(1);
+	if (!page1)
+		return;
+	memset(page1, 0xab, JT_PAGE);
+	hits = fault_hits;
+	EXPECT_ARENA("mov %r0, 99\narena ldxdw %r0, [%r1+0]\nexit", 2 * JT_PAGE, 0);
+	TAP_EXPECT(fault_hits > hits);
+	EXPECT_ARENA("mov %r6, 6\nmov %r3, 77\nmov %r0, 5\narena ldxw %r3, [%r1+0]\n"
+		     "lsh %r0, 8\nor %r0, %r3\nlsh %r0, 8\nor %r0, %r6\nexit", 3 * JT_PAGE,
+		     0x050006);
+	EXPECT_ARENA("arena stdw [%r1+0], 7\nmov %r0, 1\nexit", 3 * JT_PAGE, 1);
+	EXPECT_ARENA("mov %r0, 1\narena stxdw [%r1+0], %r0\narena ldxdw %r0, [%r1+0]\nexit",
+		     3 * JT_PAGE, 0);
+	/* A store from a present page into an absent one writes nothing. */
+	EXPECT_ARENA("lddw %r2, -1\narena stxdw [%r1+0], %r2\narena ldxdw %r0, [%r1+0]\nexit",
+		     2 * JT_PAGE - 4, 0);
+	TAP_EXPECT_EQ(page1[JT_PAGE - 4], 0xab);
+	TAP_EXPECT_EQ(page1[JT_PAGE - 1], 0xab);
+	/* From an absent page into a present one: the same. */
+	EXPECT_ARENA("arena stw [%r1+0], 0\narena ldxw %r0, [%r1+0]\nexit", JT_PAGE - 2, 0);
+	TAP_EXPECT_EQ(page1[0], 0xab);
+	TAP_EXPECT_EQ(page1[1], 0xab);
+}
+
+/* Below offset 0 and past 4 GiB lie the guards: 0, nothing written. */
+static void arena_guards(void)
+{
+	u8 *page0;
+
+	jt_arena_reset();
+	page0 = jt_arena_populate(0);
+	if (!page0)
+		return;
+	page0[0] = 0x5a;
+	EXPECT_ARENA("mov %r0, 99\narena ldxb %r0, [%r1-1]\nexit", 0, 0);
+	EXPECT_ARENA("mov %r0, 99\narena ldxdw %r0, [%r1-32768]\nexit", 0, 0);
+	EXPECT_ARENA("mov %r0, 99\narena ldxb %r0, [%r1+1]\nexit", 0xffffffff, 0);
+	EXPECT_ARENA("mov %r0, 99\narena ldxw %r0, [%r1+0]\nexit", 0xfffffffe, 0);
+	EXPECT_ARENA("mov %r0, 99\narena ldxdw %r0, [%r1+32759]\nexit", 0xffffffff, 0);
+	EXPECT_ARENA("arena stb [%r1+1], 1\narena stb [%r1-4096], 1\narena stdw [%r1+32000], 1\n"
+		     "mov %r0, 0\nexit", 0xffffffff, 0);
+	EXPECT_ARENA("mov %r2, 1\narena lock add [%r1-8], %r2\narena lock fetch add [%r1-8], %r2\n"
+		     "mov %r0, %r2\nexit", 0, 0);
+	TAP_EXPECT_EQ(page0[0], 0x5a);
+	EXPECT_ARENA("arena ldxb %r0, [%r1+0]\nexit", 0, 0x5a);
+}
+
+/* Every atomic on a present and on an absent page, fetched registers 0. */
+static void arena_atomics(void)
+{
+	static const char *const ops[] = { "add", "and", "or", "xor" };
+	char text[512];
+	u8 *page0;
+	u64 v;
+	u32 i;
+	static const u8 results[] = { 0xc + 0xa, 0xc & 0xa, 0xc | 0xa, 0xc ^ 0xa };
+
+	jt_arena_reset();
+	page0 = jt_arena_populate(0);
+	if (!page0)
+		return;
+	EXPECT_ARENA("arena stdw [%r1+0], 0\nmov %r2, 5\narena lock add [%r1+0], %r2\n"
+		     "mov %r2, 2\narena lock fetch add [%r1+0], %r2\nmov %r0, %r2\nexit", 64, 5);
+	memcpy(&v, page0 + 64, sizeof(v));
+	TAP_EXPECT_EQ(v, 7);
+	EXPECT_ARENA("arena stdw [%r1+0], 0\nmov %r0, 0\nmov %r2, 9\n"
+		     "arena lock cmpxchg [%r1+0], %r2\nexit", 64, 0);
+	memcpy(&v, page0 + 64, sizeof(v));
+	TAP_EXPECT_EQ(v, 9);
+	EXPECT_ARENA("mov %r0, 5\nmov %r2, 1\narena lock cmpxchg [%r1+0], %r2\nexit", 64, 9);
+	EXPECT_ARENA("mov %r0, 5\nmov %r2, 1\narena lock cmpxchg [%r1+0], %r2\nexit",
+		     3 * JT_PAGE, 0);
+	EXPECT_ARENA("mov %r2, 5\narena lock xchg [%r1+0], %r2\nmov %r0, %r2\nexit",
+		     2 * JT_PAGE, 0);
+	EXPECT_ARENA("mov %r2, 5\narena lock fetch add32 [%r1+0], %r2\nmov %r0, %r2\nexit",
+		     2 * JT_PAGE, 0);
+	/* misaligned on a present page: as on an absent one, memory untouched */
+	EXPECT_ARENA("arena stdw [%r1+4], 0x77\nmov %r2, 5\narena lock fetch add [%r1+4], %r2\n"
+		     "mov %r0, %r2\nexit", 64, 0);
+	EXPECT_ARENA("mov %r2, 5\narena lock fetch add32 [%r1+2], %r2\nmov %r0, %r2\nexit",
+		     64, 0);
+	EXPECT_ARENA("mov %r0, 0x77\nmov %r2, 5\narena lock cmpxchg [%r1+0], %r2\nexit", 68, 0);
+	EXPECT_ARENA("mov %r2, 5\narena lock xchg [%r1-4], %r2\nmov %r0, %r2\nexit", 72, 0);
+	EXPECT_ARENA("mov %r2, 5\narena lock fetch or [%r1+1], %r2\nmov %r0, %r2\nexit", 64, 0);
+	EXPECT_ARENA("mov %r2, 5\narena lock add [%r1+0], %r2\narena ldxdw %r0, [%r1+4]\nexit",
+		     64, 0x77);
+	for (i = 0; i < ARRAY_SIZE(ops); i++) {
+		/* present: 0xc op 0xa, fetched 0xc */
+		snprintf(text, sizeof(text),
+			 "arena stdw [%%r1+0], 0xc\nmov %%r6, 6\nmov %%r0, 0x1000\nmov %%r2, 0xa\n"
+			 "arena lock fetch %s [%%r1+0], %%r2\nlsh %%r0, 8\nor %%r0, %%r2\n"
+			 "add %%r0, %%r6\nexit", ops[i]);
+		EXPECT_ARENA(text, 128, 0x100000 + 0xc + 6);
+		memcpy(&v, page0 + 128, sizeof(v));
+		TAP_EXPECT_EQ(v, results[i]);
+		/* absent: fetched 0, r0 kept */
+		snprintf(text, sizeof(text), "mov %%r0, 0x1000\nmov %%r2, 0xa\n"
+			 "arena lock fetch %s32 [%%r1+0], %%r2\nlsh %%r0, 8\nor %%r0, %%r2\nexit",
+			 ops[i]);
+		EXPECT_ARENA(text, 2 * JT_PAGE, 0x100000);
+		/* absent, src r0: r0 is the fetched 0 */
+		snprintf(text, sizeof(text), "mov %%r0, 0x1000\narena lock fetch %s [%%r1+8], %%r0\n"
+			 "exit", ops[i]);
+		EXPECT_ARENA(text, 2 * JT_PAGE, 0);
+		/* guard */
+		snprintf(text, sizeof(text), "mov %%r0, 0x1000\nmov %%r2, 3\n"
+			 "arena lock fetch %s [%%r1-16], %%r2\nadd %%r0, %%r2\nexit", ops[i]);
+		EXPECT_ARENA(text, 0, 0x1000);
+	}
+}
+
+static void arena_cast(void)
+{
+	jt_arena_reset();
+	EXPECT_ARENA("addr_space_cast %r0, %r1, 1, 0\nexit", 0x10, JT_USER_BASE + 0x10);
+	EXPECT_ARENA("addr_space_cast %r0, %r1, 1, 0\nexit", 0xdead00000000ULL, 0);
+	EXPECT_ARENA("addr_space_cast %r0, %r1, 0, 1\nexit", JT_USER_BASE + 0x10, 0x10);
+	EXPECT_ARENA("addr_space_cast %r1, %r1, 1, 0\nmov %r0, %r1\nexit", 0xffffffff,
+		     JT_USER_BASE + 0xffffffff);
+	arena.obj.flags = PROG_OBJ_F_NO_USER_CONV;
+	EXPECT_ARENA("addr_space_cast %r0, %r1, 1, 0\nexit", JT_USER_BASE + 0x10, 0x10);
+	arena.obj.flags = 0;
+}
+
+/* A kfunc allocates a page; the program writes through the pointer. */
+static void arena_kfunc_alloc(void)
+{
+	char text[512];
+	struct jt_prog p;
+	u64 r0, v;
+	u32 m;
+
+	jt_arena_reset();
+	snprintf(text, sizeof(text),
+		 "lddw %%r1, 0x%" PRIx64 "\nmov %%r2, 0\nmov %%r3, 1\nmov %%r4, -1\n"
+		 "mov %%r5, 0\ncall runtime %d\nmov %%r1, 77\narena stxdw [%%r0+8], %%r1\nexit",
+		 (u64)(unsigned long)&arena.obj, ARENA_KFUNC_ARENA_ALLOC_PAGES);
+	if (!jt_prog_text(&p, text, true))
+		return;
+	/* each run allocates the next page */
+	for (m = 0; m < ARRAY_SIZE(jt_modes); m++) {
+		if (!jt_jit_run(&p, &jt_modes[m], 0, 0, &r0))
+			break;
+		TAP_EXPECT_EQ(r0, JT_USER_BASE + m * JT_PAGE);
+		TAP_EXPECT_EQ(arena.nr_present, m + 1);
+		memcpy(&v, arena.kern + m * JT_PAGE + 8, sizeof(v));
+		TAP_EXPECT_EQ(v, 77);
+	}
+	jt_prog_free(&p);
+}
+
+/* Every offset near a page boundary and near 4 GiB: the JIT as the interpreter. */
+static void arena_boundaries_match_interpreter(void)
+{
+	static const u64 bases[] = { JT_PAGE, 2 * JT_PAGE, 0, 0xffffffff, 0x100000000ULL - 16 };
+	static const u8 sizes[] = { BPF_B, BPF_H, BPF_W, BPF_DW };
+	u32 b, s, d, bad = 0;
+
+	jt_arena_reset();
+	if (!jt_arena_populate(0) || !jt_arena_populate(1))
+		return;
+	memset(arena.kern, 0x11, 2 * JT_PAGE);
+	for (b = 0; b < ARRAY_SIZE(bases); b++)
+		for (s = 0; s < 4; s++)
+			for (d = 0; d < 24; d++) {
+				s16 off = (s16)d - 12;
+				struct bpf_insn insns[] = {
+					I_LDX(BPF_DW, 1, 1, 0),		/* the offset */
+					I_MOV64_IMM(0, 0x55),
+					I_LD_IMM64(2, 0x8877665544332211ULL + d),
+					I_RAW(BPF_STX | ISA_PROBE_MEM32 | sizes[s], 1, 2, off, 0),
+					I_RAW(BPF_LDX | ISA_PROBE_MEM32 | sizes[s], 0, 1, off, 0),
+					I_RAW(BPF_LDX | ISA_PROBE_MEM32 | BPF_DW, 3, 1, -8, 0),
+					I_ALU64_REG(BPF_XOR, 0, 3),
+					I_EXIT(),
+				};
+				struct jt_prog p;
+				u64 ctx = bases[b];
+
+				if (!jt_prog_insns(&p, insns, ARRAY_SIZE(insns), true))
+					return;
+				bad += !jt_differential(&p, &ctx, sizeof(ctx), __LINE__);
+				jt_prog_free(&p);
+				if (bad > 5)
+					return;
+			}
+}
+
+/* --- code properties --- */
+
+static const char sample_text[] =
+	"mov %r6, %r1\nmov %r0, 0\nmov %r2, 16\nloop:\nldxb %r3, [%r6+0]\nadd %r0, %r3\n"
+	"mul %r0, 31\nadd %r6, 1\nsub %r2, 1\njne %r2, 0, loop\nstxdw [%r10-8], %r0\n"
+	"call local f\nexit\nf:\nmov %r1, 1\nmov %r2, 2\nmov %r3, 3\nmov %r4, 4\nmov %r5, 5\n"
+	"call 1000\nexit";
+
+static bool jt_compile_text(const char *text, bool harden, bool ibt, struct jt_prog *p,
+			    struct jit_image *image)
+{
+	struct jit_target target = { .harden = harden, .ibt = ibt };
+
+	if (!jt_prog_text(p, text, false))
+		return false;
+	if (jit_compile(&p->core, &target, image)) {
+		tap_fail(__FILE__, __LINE__, "jit_compile failed");
+		jt_prog_free(p);
+		return false;
+	}
+	return true;
+}
+
+static void endbr64_at_each_entry(void)
+{
+	static const u8 endbr64[] = { 0xf3, 0x0f, 0x1e, 0xfa };
+	struct jit_image with, without;
+	struct jt_prog p, q;
+	u32 f;
+
+	if (!jt_compile_text(sample_text, false, true, &p, &with))
+		return;
+	if (jt_compile_text(sample_text, false, false, &q, &without)) {
+		TAP_EXPECT_EQ(p.core.nr_funcs, 2);
+		for (f = 0; f < p.core.nr_funcs; f++) {
+			TAP_EXPECT(!memcmp(with.code + with.func_off[f], endbr64, 4));
+			TAP_EXPECT(memcmp(without.code + without.func_off[f], endbr64, 4));
+		}
+		TAP_EXPECT_EQ(with.len, without.len + 4 * p.core.nr_funcs);
+		printf("# sample program: %u instructions, %u bytes of code\n", p.core.len,
+		       without.len);
+		jit_image_free(&without);
+		jt_prog_free(&q);
+	}
+	jit_image_free(&with);
+	jt_prog_free(&p);
+}
+
+/* With a return thunk, every function returns through it: one hit each. */
+static void returns_through_thunk(void)
+{
+	static const struct jt_options o = { .return_thunk = true };
+	struct jt_prog p;
+	u64 r0 = 0;
+
+	if (!jt_prog_text(&p, "call local f\nadd %r0, 1\nexit\nf:\nmov %r0, 3\nexit", false))
+		return;
+	jt_return_thunk_hits = 0;
+	if (jt_jit_run(&p, &o, 0, 0, &r0)) {
+		TAP_EXPECT_EQ(r0, 4);
+		TAP_EXPECT_EQ(jt_return_thunk_hits, 2);
+	}
+	jt_prog_free(&p);
+}
+
+static bool jt_contains(const struct jit_image *image, const u8 *bytes, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i + n <= image->len; i++)
+		if (!memcmp(image->code + i, bytes, n))
+			return true;
+	return false;
+}
+
+/* Hardened images differ and never hold the program's constants. */
+static void blinding_hides_constants(void)
+{
+	static const char text[] =
+		"mov %r0, 0x12345678\nadd %r0, 0x5a5a5a5a\nstdw [%r10-8], 0x3c3c3c3c\n"
+		"lddw %r2, 0x7e7e7e7e6d6d6d6d\njeq %r0, 0x4b4b4b4b, +1\nxor %r0, %r2\n"
+		"ldxdw %r1, [%r10-8]\nadd %r0, %r1\nexit";
+	static const u8 secrets[][4] = {
+		{ 0x78, 0x56, 0x34, 0x12 }, { 0x5a, 0x5a, 0x5a, 0x5a }, { 0x3c, 0x3c, 0x3c, 0x3c },
+		{ 0x7e, 0x7e, 0x7e, 0x7e }, { 0x6d, 0x6d, 0x6d, 0x6d }, { 0x4b, 0x4b, 0x4b, 0x4b },
+	};
+	struct jit_image plain, a, b;
+	struct jt_prog p, q, r;
+	u32 i;
+
+	if (!jt_compile_text(text, false, false, &p, &plain))
+		return;
+	if (jt_compile_text(text, true, false, &q, &a)) {
+		if (jt_compile_text(text, true, false, &r, &b)) {
+			TAP_EXPECT_EQ(a.len, b.len);
+			TAP_EXPECT(memcmp(a.code, b.code, a.len));
+			for (i = 0; i < ARRAY_SIZE(secrets); i++) {
+				TAP_EXPECT(jt_contains(&plain, secrets[i], 4));
+				TAP_EXPECT(!jt_contains(&a, secrets[i], 4));
+				TAP_EXPECT(!jt_contains(&b, secrets[i], 4));
+			}
+			jit_image_free(&b);
+			jt_prog_free(&r);
+		}
+		jit_image_free(&a);
+		jt_prog_free(&q);
+	}
+	jit_image_free(&plain);
+	jt_prog_free(&p);
+	EXPECT_TEXT(text, 0, ((0x12345678ULL + 0x5a5a5a5a) ^ 0x7e7e7e7e6d6d6d6dULL) + 0x3c3c3c3c);
+}
+
+/*
+ * The length does not depend on code_addr (the module compiles at 0
+ * first); an address out of the helpers' rel32 reach is refused.
+ */
+static void length_independent_of_address(void)
+{
+	u64 near = (u64)(unsigned long)jt_helper_args - (64 << 20);
+	struct jit_target at0 = {}, at_near = { .code_addr = near };
+	struct jit_target far = { .code_addr = near ^ (1ULL << 46) };
+	struct jit_image a, b, c;
+	struct jt_prog p;
+
+	if (!jt_prog_text(&p, sample_text, false))
+		return;
+	TAP_EXPECT_EQ(jit_compile(&p.core, &at0, &a), 0);
+	TAP_EXPECT_EQ(jit_compile(&p.core, &at_near, &b), 0);
+	TAP_EXPECT_EQ(a.len, b.len);
+	TAP_EXPECT_EQ(jit_compile(&p.core, &far, &c), -EOPNOTSUPP);
+	jit_image_free(&a);
+	jit_image_free(&b);
+	jt_prog_free(&p);
+}
+
+/* A body of 100 instructions between jumps and their targets: rel32 both ways. */
+static void long_jumps(void)
+{
+	static struct bpf_insn insns[300];
+	struct jit_image image;
+	struct jit_target target = {};
+	struct jt_prog p;
+	u32 n = 0, i;
+
+	insns[n++] = (struct bpf_insn)I_MOV64_IMM(0, 0);
+	insns[n++] = (struct bpf_insn)I_MOV64_IMM(1, 3);
+	/* loop: */
+	insns[n++] = (struct bpf_insn)I_JMP_IMM(BPF_JEQ, 1, 0, 102);	/* forward over the body */
+	for (i = 0; i < 100; i++)
+		insns[n++] = (struct bpf_insn)I_ALU64_IMM(BPF_ADD, 0, 0x10000 + i);
+	insns[n++] = (struct bpf_insn)I_ALU64_IMM(BPF_SUB, 1, 1);
+	insns[n] = (struct bpf_insn)I_JA(2 - (s16)(n + 1));	/* back to loop */
+	n++;
+	insns[n++] = (struct bpf_insn)I_EXIT();
+	if (!jt_prog_insns(&p, insns, n, false))
+		return;
+	TAP_EXPECT_EQ(jit_compile(&p.core, &target, &image), 0);
+	/* jcc rel32 (0f 84) and jmp rel32 (e9) are there */
+	TAP_EXPECT(jt_contains(&image, (const u8 []){ 0x0f, 0x84 }, 2));
+	TAP_EXPECT(jt_contains(&image, (const u8 []){ 0xe9 }, 1));
+	jit_image_free(&image);
+	jt_expect(&p, 0, 3 * (100 * 0x10000ULL + 99 * 100 / 2), __LINE__);
+	jt_prog_free(&p);
+}
+
+static void missing_helper_not_compiled(void)
+{
+	struct jit_image image;
+	struct jit_target target = {};
+	struct jt_prog p;
+
+	if (!jt_prog_text(&p, "call 7777\nexit", false))
+		return;
+	TAP_EXPECT_EQ(jit_compile(&p.core, &target, &image), -EOPNOTSUPP);
+	jt_prog_free(&p);
+	if (!jt_prog_text(&p, "mov %r2, 1000\ncall %r2\nexit", false))
+		return;
+	TAP_EXPECT_EQ(jit_compile(&p.core, &target, &image), -EOPNOTSUPP);
+	jt_prog_free(&p);
+}
+
+/*
+ * The C caller's callee-saved registers come back as they were: the entry
+ * called from assembly with markers in rbx and r12-r15.
+ */
+static void preserves_c_callee_saved(void)
+{
+	struct jt_jit jit;
+	struct jt_prog p;
+	u64 diff = ~0ULL, r0 = 0;
+
+	if (!jt_prog_text(&p, "mov %r6, 0\nmov %r7, 0\nmov %r8, 0\nmov %r9, 0\nmov %r0, 42\n"
+			  "exit", true))
+		return;
+	if (jt_jit_load(&p.core, &jt_modes[0], &jit)) {
+		tap_fail(__FILE__, __LINE__, "jit_compile failed");
+		jt_prog_free(&p);
+		return;
+	}
+	r0 = (u64)(unsigned long)p.core.funcs[0].jited;
+	asm volatile("sub $128, %%rsp\n\t"
+		     "mov %%rsp, %%rcx\n\t"
+		     "and $-16, %%rsp\n\t"
+		     "push %%rcx\n\t"
+		     "push %%rcx\n\t"
+		     "mov $0x1111, %%rbx\n\t"
+		     "mov $0x1212, %%r12\n\t"
+		     "mov $0x1313, %%r13\n\t"
+		     "mov $0x1414, %%r14\n\t"
+		     "mov $0x1515, %%r15\n\t"
+		     "xor %%edi, %%edi\n\t"
+		     "call *%%rax\n\t"
+		     "pop %%rdi\n\t"
+		     "pop %%rsp\n\t"
+		     "add $128, %%rsp\n\t"
+		     "xor $0x1111, %%rbx\n\t"
+		     "xor $0x1212, %%r12\n\t"
+		     "xor $0x1313, %%r13\n\t"
+		     "xor $0x1414, %%r14\n\t"
+		     "xor $0x1515, %%r15\n\t"
+		     "or %%r12, %%rbx\n\t"
+		     "or %%r13, %%rbx\n\t"
+		     "or %%r14, %%rbx\n\t"
+		     "or %%r15, %%rbx\n\t"
+		     "mov %%rbx, %%rdx\n\t"
+		     : "+a" (r0), "=&d" (diff)
+		     :
+		     : "rbx", "rcx", "rsi", "rdi", "r8", "r9", "r10", "r11", "r12", "r13",
+		       "r14", "r15", "memory", "cc");
+	TAP_EXPECT_EQ(r0, 42);
+	TAP_EXPECT_EQ(diff, 0);
+	jt_jit_unload(&p.core, &jit);
+	jt_prog_free(&p);
+}
+
+static const struct tap_test tests[] = {
+	{ "jit_x86", "ctx-memory", ctx_memory },
+	{ "jit_x86", "may-goto-stops-when-asked", may_goto_stops_when_asked },
+	{ "jit_x86", "jumps-at-boundaries", jumps_at_boundaries },
+	{ "jit_x86", "alu-register-pairs", alu_register_pairs },
+	{ "jit_x86", "random-programs-match-interpreter", random_programs_match_interpreter },
+	{ "jit_x86", "conformance-files", conformance_files },
+	{ "jit_x86", "arena-load-store", arena_load_store },
+	{ "jit_x86", "arena-absent-pages", arena_absent_pages },
+	{ "jit_x86", "arena-guards", arena_guards },
+	{ "jit_x86", "arena-atomics", arena_atomics },
+	{ "jit_x86", "arena-cast", arena_cast },
+	{ "jit_x86", "arena-kfunc-alloc", arena_kfunc_alloc },
+	{ "jit_x86", "arena-boundaries-match-interpreter", arena_boundaries_match_interpreter },
+	{ "jit_x86", "returns-through-thunk", returns_through_thunk },
+	{ "jit_x86", "endbr64-at-each-entry", endbr64_at_each_entry },
+	{ "jit_x86", "blinding-hides-constants", blinding_hides_constants },
+	{ "jit_x86", "length-independent-of-address", length_independent_of_address },
+	{ "jit_x86", "long-jumps", long_jumps },
+	{ "jit_x86", "missing-helper-not-compiled", missing_helper_not_compiled },
+	{ "jit_x86", "preserves-c-callee-saved", preserves_c_callee_saved },
+};
+
+int main(void)
+{
+	int failed = 0;
+	u32 i;
+
+	tap_start();
+	jt_signals_init();
+	if (!jt_arena_init()) {
+		printf("not ok - jit_x86/arena-reservation\n");
+		return 1;
+	}
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		run_case(i);
+		failed |= tap_report("jit_x86", cases[i].name);
+	}
+	return tap_run(tests, ARRAY_SIZE(tests)) | failed;
+}
