@@ -3,12 +3,11 @@
  * A hash table in the arena, written the way the kernel's arena_htab.c
  * selftest is (its includes, htab_init(), htab_update_elem()): a program
  * fills it twice, the second pass replacing every element, for user space
- * to look keys up with htab_lookup_elem().  The unit tests check how it is
- * relocated (a call through a weak global function's own symbol); it does
- * not run yet: the module's verifier still finds htab_update_elem()'s walk
- * of a bucket (list_for_each_entry() inside a bpf_loop() callback) too
- * complex.  Each pass runs bpf_loop() over the keys; the pass number
- * lives in a register, since one reloaded from .bss would bound nothing.
+ * to look keys up with htab_lookup_elem().  It also calls a weak global
+ * function (htab_update_elem()) through a relocation against that
+ * function's own symbol.  Each pass runs bpf_loop() over the keys; the
+ * pass number lives in a register, since one reloaded from .bss would
+ * bound nothing.
  */
 #include <vmlinux.h>
 #include <bpf/bpf_helpers.h>

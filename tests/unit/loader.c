@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bpf_arena_list.h"
+#include "bpf_arena_htab.h"
 #include "capture.h"
 #include "fake_module.h"
 #include "fake_prog_run.h"
@@ -854,6 +854,29 @@ static void host_runs_linked_objects(void)
 	host_unload(obj, dev);
 }
 
+/* A hash table a program filled in the arena, looked up in this process. */
+static void host_runs_arena_htab(void)
+{
+	struct arena_dev *dev;
+	struct arena_object *obj = host_load("arena_htab", &dev);
+	struct htab **htab = object_global(obj, "htab_for_user", sizeof(*htab));
+	int key, wrong = 0;
+
+	if (!htab)
+		goto out;
+	TAP_EXPECT_EQ(object_run(obj, "htab_fill"), 0);
+	TAP_EXPECT(*htab != NULL);
+	if (!*htab)
+		goto out;
+	/* The second pass replaced every value. */
+	for (key = 0; key < 300; key++)
+		wrong += htab_lookup_elem(*htab, key) != key + 2000;
+	TAP_EXPECT_EQ(wrong, 0);
+	TAP_EXPECT_EQ(htab_lookup_elem(*htab, 300), 0);
+out:
+	host_unload(obj, dev);
+}
+
 static const struct tap_test tests[] = {
 	{ "loader", "maps-of-each-kind", maps_of_each_kind },
 	{ "loader", "globals-in-data-sections", globals_in_data_sections },
@@ -882,6 +905,7 @@ static const struct tap_test tests[] = {
 	{ "loader", "host-runs-arena-globals", host_runs_arena_globals },
 	{ "loader", "host-runs-arena-list", host_runs_arena_list },
 	{ "loader", "host-runs-linked-objects", host_runs_linked_objects },
+	{ "loader", "host-runs-arena-htab", host_runs_arena_htab },
 };
 
 TAP_MAIN(tests)

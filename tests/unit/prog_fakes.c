@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "arena_kmod.h"
@@ -71,19 +72,21 @@ struct fake_arena *fake_arena_create_backed(u32 nr_pages, u64 user_vm_start, u32
 					    void *backing, struct prog_obj *obj)
 {
 	struct fake_arena *arena = fake_arena_create(nr_pages, user_vm_start, flags, obj);
-	const u8 *page;
-	u32 i, j;
+	unsigned char *resident = calloc(nr_pages ? nr_pages : 1, 1);
+	u32 i;
 
-	if (!arena)
+	if (!arena || !resident ||
+	    mincore(backing, (size_t)nr_pages * FAKE_ARENA_PAGE_SIZE, resident)) {
+		free(resident);
+		fake_arena_destroy(arena);
 		return NULL;
-	arena->backing = backing;
-	for (i = 0; i < nr_pages; i++) {
-		page = arena->backing + (size_t)i * FAKE_ARENA_PAGE_SIZE;
-		for (j = 0; j < FAKE_ARENA_PAGE_SIZE && !page[j]; j++)
-			;
-		if (j < FAKE_ARENA_PAGE_SIZE)
-			arena->pages[i] = (void *)page;
 	}
+	arena->backing = backing;
+	/* A page of shared memory exists once written: as a user fault makes one. */
+	for (i = 0; i < nr_pages; i++)
+		if (resident[i] & 1)
+			arena->pages[i] = arena->backing + (size_t)i * FAKE_ARENA_PAGE_SIZE;
+	free(resident);
 	return arena;
 }
 

@@ -22,8 +22,8 @@ struct fake_arena;
 struct fake_arena *fake_arena_create(u32 nr_pages, u64 user_vm_start, u32 flags,
 				     struct prog_obj *obj);
 /*
- * The same over nr_pages pages at backing (a mapping user space also
- * sees), of which those holding a non-zero byte are present; the others
+ * The same over nr_pages pages at backing (a shared mapping user space
+ * also sees), of which those user space wrote are present; the others
  * become present, zeroed, when allocated.
  */
 struct fake_arena *fake_arena_create_backed(u32 nr_pages, u64 user_vm_start, u32 flags,

@@ -8,7 +8,7 @@
  */
 #include <unistd.h>
 
-#include "bpf_arena_list.h"
+#include "bpf_arena_htab.h"
 #include "libarena.h"
 #include "object_run.h"
 #include "tap.h"
@@ -108,6 +108,31 @@ static void arena_list_built_walked_freed(void)
 	TAP_EXPECT_OK(arena_map__info(arena_object_map__arena(
 		arena_object__find_map_by_name(l.obj, "arena")), &info));
 	TAP_EXPECT_EQ(info.pages_in_use, 1);
+out:
+	unload(&l);
+}
+
+/* A hash table a program filled, looked up here with the same header. */
+static void arena_htab_filled_and_looked_up(void)
+{
+	struct loaded l = load("arena_htab");
+	struct htab **htab;
+	int key, wrong = 0;
+
+	if (!l.obj)
+		goto out;
+	htab = object_global(l.obj, "htab_for_user", sizeof(*htab));
+	if (!htab)
+		goto out;
+	TAP_EXPECT_EQ(object_run(l.obj, "htab_fill"), 0);
+	TAP_EXPECT(*htab != NULL);
+	if (!*htab)
+		goto out;
+	/* The second pass replaced every value. */
+	for (key = 0; key < 300; key++)
+		wrong += htab_lookup_elem(*htab, key) != key + 2000;
+	TAP_EXPECT_EQ(wrong, 0);
+	TAP_EXPECT_EQ(htab_lookup_elem(*htab, 300), 0);
 out:
 	unload(&l);
 }
@@ -230,6 +255,7 @@ static void linked_objects_run(void)
 
 static const struct tap_test tests[] = {
 	{ "loader", "arena-list-built-walked-freed", arena_list_built_walked_freed },
+	{ "loader", "arena-htab-filled-and-looked-up", arena_htab_filled_and_looked_up },
 	{ "loader", "globals-read-and-written", globals_read_and_written },
 	{ "loader", "calls-and-callbacks-run", calls_and_callbacks_run },
 	{ "loader", "arena-globals-and-kfuncs-run", arena_globals_and_kfuncs_run },
