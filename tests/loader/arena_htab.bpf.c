@@ -19,15 +19,15 @@ struct {
 	__uint(max_entries, 64);
 } arena SEC(".maps");
 
-#include "bpf_arena_htab.h"
+#include "arena_htab.h"
 
 void __arena *htab_for_user;	/* .bss: the table, for user space */
-int nr_keys = 300;		/* .data */
-int pass;			/* .bss: values are key + 1000 * pass */
+int nr_keys = HTAB_KEYS;	/* .data */
+int pass;			/* .bss */
 
 static int update_key(__u32 key, void *htab)
 {
-	return htab_update_elem(*(struct htab __arena **)htab, key, key + 1000 * pass) ? 1 : 0;
+	return htab_update_elem(*(struct htab __arena **)htab, key, HTAB_VALUE(key, pass)) ? 1 : 0;
 }
 
 SEC("syscall")

@@ -19,12 +19,7 @@ struct {
 } arena SEC(".maps");
 
 #include "bpf_arena_alloc.h"
-#include "bpf_arena_list.h"
-
-struct elem {
-	struct arena_list_node node;
-	__u64 value;
-};
+#include "arena_list.h"
 
 int count = 10;					/* .data: user space may change it */
 const volatile __u64 first_value = 100;		/* .rodata */
