@@ -18,7 +18,11 @@
 #ifndef ARENA_FUZZ_PROG_INPUT_H
 #define ARENA_FUZZ_PROG_INPUT_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+
+#include "bpf_isa.h"
 
 #define PROG_INPUT_MAX_OBJS	6
 #define PROG_INPUT_RING_SIZE	4096
@@ -45,5 +49,31 @@ struct prog_input_header {
 	uint8_t log_size;	/* bytes, minus 1 */
 	uint8_t log_level;	/* modulo 3 */
 };
+
+/* PROG_INPUT_F_SHAPE: see above.  len must not be 0. */
+static inline void prog_input_shape(struct bpf_insn *insns, u32 len)
+{
+	u32 i;
+
+	for (i = 0; i < len; i++) {
+		struct bpf_insn *insn = &insns[i];
+		u8 class = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
+		bool pseudo = isa_is_ld_imm64(insn) || insn->code == (BPF_JMP | BPF_CALL);
+		s64 target;
+
+		insn->dst_reg %= 11;
+		if (!pseudo)
+			insn->src_reg %= 11;
+		target = (s64)i + 1 + insn->off;
+		if ((class == BPF_JMP || class == BPF_JMP32) && op != BPF_CALL &&
+		    op != BPF_EXIT && (target < 0 || target >= len))
+			insn->off = (s64)((u16)insn->off % len) - i - 1;
+		if (isa_is_ld_imm64(insn) && i + 1 < len) {
+			memset(&insns[i + 1], 0, offsetof(struct bpf_insn, imm));
+			i++;
+		}
+	}
+	insns[len - 1] = (struct bpf_insn){ .code = BPF_JMP | BPF_EXIT };
+}
 
 #endif /* ARENA_FUZZ_PROG_INPUT_H */

@@ -276,32 +276,6 @@ static void log_check(const struct verifier_log *log, const char *untouched)
 		fuzz_die("log not a string of its length", log->buf, log->len);
 }
 
-/* PROG_INPUT_F_SHAPE: see prog_input.h. */
-static void shape(struct bpf_insn *insns, u32 len)
-{
-	u32 i;
-
-	for (i = 0; i < len; i++) {
-		struct bpf_insn *insn = &insns[i];
-		u8 class = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
-		bool pseudo = isa_is_ld_imm64(insn) || insn->code == (BPF_JMP | BPF_CALL);
-		s64 target;
-
-		insn->dst_reg %= 11;
-		if (!pseudo)
-			insn->src_reg %= 11;
-		target = (s64)i + 1 + insn->off;
-		if ((class == BPF_JMP || class == BPF_JMP32) && op != BPF_CALL &&
-		    op != BPF_EXIT && (target < 0 || target >= len))
-			insn->off = (s64)((u16)insn->off % len) - i - 1;
-		if (isa_is_ld_imm64(insn) && i + 1 < len) {
-			memset(&insns[i + 1], 0, offsetof(struct bpf_insn, imm));
-			i++;
-		}
-	}
-	insns[len - 1] = (struct bpf_insn){ .code = BPF_JMP | BPF_EXIT };
-}
-
 static int verify(struct prog_core *prog, const struct bpf_insn *insns, u32 len,
 		  const struct prog_input_header *h)
 {
@@ -350,7 +324,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	insns = malloc(len * sizeof(*insns) + 1);
 	memcpy(insns, data + sizeof(h), len * sizeof(*insns));
 	if ((h.flags & PROG_INPUT_F_SHAPE) && len)
-		shape(insns, len);
+		prog_input_shape(insns, len);
 	arena = objs_init(objs, &h);
 	cpu_budget(CPU_BUDGET);
 	prog.insns = malloc(len * sizeof(*insns) + 1);

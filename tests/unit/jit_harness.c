@@ -483,9 +483,11 @@ void jt_expect_text(const char *text, bool with_arena, u64 r1, u64 expected, int
 
 #define EXPECT_ARENA(text, r1, expected) jt_expect_text(text, true, r1, expected, __LINE__)
 
-/* Memory both engines write: ctx and the arena's present pages. */
+/* Memory both engines write: ctx, and which arena pages are present with what. */
 struct jt_snapshot {
 	u8 *ctx;
+	u32 present[JT_MAX_PRESENT];
+	u32 nr_present;
 	u8 pages[JT_MAX_PRESENT][JT_PAGE];
 };
 
@@ -495,25 +497,55 @@ static void jt_snapshot_take(struct jt_snapshot *s, const void *ctx, size_t ctx_
 
 	if (ctx_len)
 		memcpy(s->ctx, ctx, ctx_len);
-	for (i = 0; i < arena.nr_present; i++)
+	s->nr_present = arena.nr_present;
+	for (i = 0; i < arena.nr_present; i++) {
+		s->present[i] = arena.present[i];
 		memcpy(s->pages[i], arena.kern + (u64)arena.present[i] * JT_PAGE, JT_PAGE);
+	}
 }
 
+static int jt_snapshot_find(const struct jt_snapshot *s, u32 pgoff)
+{
+	u32 i;
+
+	for (i = 0; i < s->nr_present; i++)
+		if (s->present[i] == pgoff)
+			return i;
+	return -1;
+}
+
+/* Back to s: pages a run allocated go, pages it freed come back. */
 static void jt_snapshot_put(const struct jt_snapshot *s, void *ctx, size_t ctx_len)
 {
 	u32 i;
 
 	if (ctx_len)
 		memcpy(ctx, s->ctx, ctx_len);
-	for (i = 0; i < arena.nr_present; i++)
-		memcpy(arena.kern + (u64)arena.present[i] * JT_PAGE, s->pages[i], JT_PAGE);
+	for (i = arena.nr_present; i-- > 0;)
+		if (jt_snapshot_find(s, arena.present[i]) < 0)
+			jt_arena_remove(arena.present[i]);
+	for (i = 0; i < s->nr_present; i++) {
+		u8 *page = jt_arena_populate(s->present[i]);
+
+		if (page)
+			memcpy(page, s->pages[i], JT_PAGE);
+	}
 }
 
 static bool jt_snapshot_same(const struct jt_snapshot *a, const struct jt_snapshot *b,
 			     size_t ctx_len)
 {
-	return !memcmp(a->ctx, b->ctx, ctx_len) &&
-	       !memcmp(a->pages, b->pages, arena.nr_present * (size_t)JT_PAGE);
+	u32 i;
+	int j;
+
+	if (memcmp(a->ctx, b->ctx, ctx_len) || a->nr_present != b->nr_present)
+		return false;
+	for (i = 0; i < a->nr_present; i++) {
+		j = jt_snapshot_find(b, a->present[i]);
+		if (j < 0 || memcmp(a->pages[i], b->pages[j], JT_PAGE))
+			return false;
+	}
+	return true;
 }
 
 /*
@@ -1079,9 +1111,8 @@ static u32 rnd_program(struct bpf_insn *insns, u32 body)
 #endif
 #define RND_SHORT_BODY	24
 
-/* insns (copied) through the module's verifier; false (no failure) if it rejects them. */
-static bool jt_prog_verified(struct jt_prog *p, const struct bpf_insn *insns, u32 len,
-			     char *log, u32 log_size)
+bool jt_prog_verified(struct jt_prog *p, const struct bpf_insn *insns, u32 len, u32 ctx_size,
+		      bool with_arena, char *log, u32 log_size)
 {
 	struct verifier_log vlog = { .buf = log, .size = log_size, .level = 1 };
 
@@ -1092,6 +1123,11 @@ static bool jt_prog_verified(struct jt_prog *p, const struct bpf_insn *insns, u3
 		return false;
 	memcpy(p->core.insns, insns, len * sizeof(*insns));
 	p->core.len = len;
+	p->core.ctx_size = ctx_size;
+	if (with_arena) {
+		p->core.objs = &arena.obj;
+		p->core.nr_objs = 1;
+	}
 	if (verifier_check(&p->core, &vlog)) {
 		free(p->core.insns);
 		return false;
@@ -1112,7 +1148,7 @@ static void random_programs_match_interpreter(void)
 
 		n = rnd_program(insns, body);
 		total += n;
-		if (!jt_prog_verified(&p, insns, n, log, sizeof(log))) {
+		if (!jt_prog_verified(&p, insns, n, 0, false, log, sizeof(log))) {
 			if (!rejected++)
 				printf("# program %u rejected: %s", i, log);
 			continue;
@@ -1563,6 +1599,14 @@ static const struct {
 	{ "missing-helper-not-compiled", missing_helper_not_compiled },
 };
 
+bool jt_init(const struct jt_options *modes, u32 nr_modes)
+{
+	jt_modes = modes;
+	jt_nr_modes = nr_modes;
+	jt_signals_init();
+	return jt_arena_init();
+}
+
 int jt_main(const char *suite, const struct jt_options *modes, u32 nr_modes,
 	    const struct tap_test *tests, size_t nr_tests)
 {
@@ -1570,10 +1614,7 @@ int jt_main(const char *suite, const struct jt_options *modes, u32 nr_modes,
 	u32 i;
 
 	tap_start();
-	jt_modes = modes;
-	jt_nr_modes = nr_modes;
-	jt_signals_init();
-	if (!jt_arena_init()) {
+	if (!jt_init(modes, nr_modes)) {
 		printf("not ok - %s/arena-reservation\n", suite);
 		return 1;
 	}

@@ -78,6 +78,12 @@ struct jt_prog {
 bool jt_prog_text(struct jt_prog *p, const char *text, bool with_arena);
 /* insns are copied. */
 bool jt_prog_insns(struct jt_prog *p, const struct bpf_insn *insns, u32 len, bool with_arena);
+/*
+ * insns (copied) through the module's verifier, for a context of ctx_size
+ * bytes, with the arena as object 0 or no object; false, with the verifier's log, if it rejects them.
+ */
+bool jt_prog_verified(struct jt_prog *p, const struct bpf_insn *insns, u32 len, u32 ctx_size,
+		      bool with_arena, char *log, u32 log_size);
 void jt_prog_free(struct jt_prog *p);
 
 /* r0 from the JIT in mode o; false (and a failure) when it did not run. */
@@ -119,6 +125,9 @@ void jt_check_callee_saved(const struct jt_options *o,
  * Runs the shared tests, each program in every one of the modes, then the
  * suite's own tests; the exit status.
  */
+/* The signal handler, the arena and the modes every run uses: false if no arena. */
+bool jt_init(const struct jt_options *modes, u32 nr_modes);
+
 int jt_main(const char *suite, const struct jt_options *modes, u32 nr_modes,
 	    const struct tap_test *tests, size_t nr_tests);
 
