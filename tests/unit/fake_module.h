@@ -15,6 +15,17 @@
  * returns a memfd; RINGBUF_IOC_QUERY, on any fd, answers fake.ring_info
  * once its size is set (else the real ioctl does).
  *
+ * Arrays: LOOKUP and UPDATE, on any fd, act on an array of
+ * FAKE_ARRAY_ENTRIES values of FAKE_ARRAY_VALUE_SIZE bytes, value i being
+ * the bytes i, i + 1, ...; updates are dropped.  Programs: PROG_IOC_INFO,
+ * on any fd, describes one program of 8 instructions ("fake_prog", x86-64
+ * code of 9 bytes, unless jited_eperm); PROG_IOC_RUN answers retval = the
+ * repeat count and ctx_out = ctx_in with its bytes reversed.
+ *
+ * A program started with ARENA_FAKE_MODULE (see fake_module.c) also has
+ * fake.info and fake.ring_info filled in, and jited_eperm set when
+ * ARENA_FAKE_EPERM is in its environment.
+ *
  * The host has no /dev/arena, so the fake is how the library's and the
  * CLI's success paths are tested there; any file opens, /dev/null will do.
  */
@@ -44,7 +55,12 @@ struct fake_module {
 	int ring_create_calls;
 	struct ringbuf_create ring_create;	/* what the library sent */
 	struct ringbuf_info ring_info;	/* QUERY's answer, if size is set */
+
+	bool jited_eperm;		/* PROG_IOC_INFO refuses machine code */
 };
+
+#define FAKE_ARRAY_ENTRIES	4
+#define FAKE_ARRAY_VALUE_SIZE	4
 
 extern struct fake_module fake;
 

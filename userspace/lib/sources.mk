@@ -9,7 +9,9 @@ LIBARENA_ROOT := $(abspath $(LIBARENA_DIR)/../..)
 
 LIBARENA_SRCS := $(addprefix $(LIBARENA_DIR)/,arena.c libarena.c log.c prog.c ringbuf.c \
 					      user_ringbuf.c)
-ARENACTL_SRCS := $(LIBARENA_ROOT)/userspace/cli/arenactl.c
+ARENACTL_SRCS := $(addprefix $(LIBARENA_ROOT)/userspace/cli/,main.c arena.c array.c disasm.c \
+							 fields.c hex.c json.c list.c objref.c prog.c \
+							 ring.c spawn.c)
 
 # dkms.conf holds the project's one version number.
 LIBARENA_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' \
