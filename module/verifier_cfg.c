@@ -371,8 +371,10 @@ static int check_jumps(struct verifier_env *env)
 		env->aux[t].prune_point = 1;
 		if (!is_uncond(insn) && i + 1 < prog->len)
 			env->aux[i + 1].prune_point = 1;
-		if (BPF_OP(insn->code) == ISA_JCOND)
+		if (BPF_OP(insn->code) == ISA_JCOND) {
 			env->aux[i].loop_entry = 1;
+			env->aux[i].prune_point = 1;
+		}
 	}
 	for (f = 0; f < env->nr_funcs; f++) {
 		const struct bpf_insn *last = &prog->insns[env->funcs[f].end - 1];

@@ -25,8 +25,11 @@ packages=(
 	sparse dwarves
 	# the fuzzers (tests/fuzz): clang, its libFuzzer and sanitizer runtimes, llvm-symbolizer
 	clang-19 libclang-rt-19-dev llvm-19
-	# arm64 cross-builds (module and static test binaries)
+	# arm64 cross-builds (module and static test binaries); the static
+	# libarena's loader links arm64 libbpf, libelf and zlib (these co-install
+	# with the amd64 ones, which they pull to the same versions)
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+	libbpf-dev:arm64 libelf-dev:arm64 zlib1g-dev:arm64
 	# test VMs
 	qemu-system-x86 qemu-system-arm busybox-static cpio xz-utils zstd
 	# packaging (tests/pkg)

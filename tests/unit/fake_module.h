@@ -14,13 +14,21 @@
  * Rings: RINGBUF_IOC_CREATE records its request in fake.ring_create and
  * returns a memfd; RINGBUF_IOC_QUERY, on any fd, answers fake.ring_info
  * once its size is set (else the real ioctl does).
+ * Arrays: ARRAY_IOC_CREATE returns a memfd holding the values, which
+ * ARRAY_IOC_UPDATE writes.  Programs: PROG_IOC_LOAD keeps a copy of each
+ * request, its instructions and its object fds in fake.progs[] (up to
+ * FAKE_PROGS_MAX) and returns a memfd, or fails with fake.prog_load_err,
+ * or with what fake.prog_load_hook answers; PROG_IOC_RUN goes to
+ * fake.prog_run_hook (else see below).  fake.objects[] lists every
+ * arena, ring and array made, by fd, with its request.
  *
- * Arrays: LOOKUP and UPDATE, on any fd, act on an array of
- * FAKE_ARRAY_ENTRIES values of FAKE_ARRAY_VALUE_SIZE bytes, value i being
- * the bytes i, i + 1, ...; updates are dropped.  Programs: PROG_IOC_INFO,
- * on any fd, describes one program of 8 instructions ("fake_prog", x86-64
- * code of 9 bytes, unless jited_eperm); PROG_IOC_RUN answers retval = the
- * repeat count and ctx_out = ctx_in with its bytes reversed.
+ * For the CLI's tests: LOOKUP, on any fd, and UPDATE, on an fd the fake
+ * did not make, act on an array of FAKE_ARRAY_ENTRIES values of
+ * FAKE_ARRAY_VALUE_SIZE bytes, value i being the bytes i, i + 1, ...;
+ * those updates are dropped.  PROG_IOC_INFO, on any fd, describes one
+ * program of 8 instructions ("fake_prog", x86-64 code of 9 bytes, unless
+ * jited_eperm); PROG_IOC_RUN without a hook answers retval = the repeat
+ * count and ctx_out = ctx_in with its bytes reversed.
  *
  * A program started with ARENA_FAKE_MODULE (see fake_module.c) also has
  * fake.info and fake.ring_info filled in, and jited_eperm set when
@@ -34,7 +42,31 @@
 
 #include <stdbool.h>
 
+#include <linux/bpf.h>
+
 #include <arena_kmod.h>
+
+#define FAKE_PROGS_MAX	8
+#define FAKE_OBJECTS_MAX	32
+
+/* An object the fake made: its fd, the creating command and its request. */
+struct fake_object {
+	int fd;
+	unsigned long cmd;
+	union {
+		struct arena_create arena;
+		struct ringbuf_create ring;
+		struct array_create array;
+	};
+};
+
+/* A PROG_IOC_LOAD the fake received. */
+struct fake_prog_load {
+	struct prog_load req;
+	struct bpf_insn *insns;		/* malloc'ed copy of req.insn_cnt */
+	int obj_fds[PROG_OBJS_MAX];
+	char license[PROG_LICENSE_MAX];
+};
 
 struct fake_module {
 	bool active;
@@ -56,15 +88,35 @@ struct fake_module {
 	struct ringbuf_create ring_create;	/* what the library sent */
 	struct ringbuf_info ring_info;	/* QUERY's answer, if size is set */
 
+	int array_create_calls;
+	struct array_create array_create;	/* the last request */
+
+	int prog_load_err;
+	int nr_progs;
+	struct fake_prog_load progs[FAKE_PROGS_MAX];
+	/* a positive errno refuses the program, whose fd is prog_fd */
+	int (*prog_load_hook)(const struct fake_prog_load *prog, int prog_fd);
+	/* 0 or a positive errno */
+	int (*prog_run_hook)(int prog_fd, struct prog_run *req);
+
+	int nr_objects;
+	struct fake_object objects[FAKE_OBJECTS_MAX];
+
 	bool jited_eperm;		/* PROG_IOC_INFO refuses machine code */
 };
 
 #define FAKE_ARRAY_ENTRIES	4
 #define FAKE_ARRAY_VALUE_SIZE	4
 
+/* The object the fake made with fd, or NULL. */
+const struct fake_object *fake_object_of(int fd);
+
 extern struct fake_module fake;
 
-/* Active, with a well-formed reply of ABI ARENA_ABI_VERSION. */
+/*
+ * Active, with a well-formed reply of ABI ARENA_ABI_VERSION; what an
+ * earlier start kept (program copies) is freed.
+ */
 void fake_module_start(void);
 
 #endif /* ARENA_FAKE_MODULE_H */

@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "arena_kmod.h"
@@ -28,8 +29,15 @@ void interp_check_access(const void *p, u32 size, bool write);
 struct fake_arena {
 	u32 nr_pages;
 	u64 user_vm_start;
+	u8 *backing;	/* where the pages are, if not on the heap */
 	void *pages[];
 };
+
+/* The arena's page that holds the 4 GiB window's page pgoff. */
+static u32 fake_arena_index(const struct fake_arena *arena, u32 pgoff)
+{
+	return pgoff - (u32)arena->user_vm_start / FAKE_ARENA_PAGE_SIZE;
+}
 
 /* Per thread: programs may run on several threads at once. */
 static _Thread_local bool fake_arena_entered;
@@ -59,30 +67,60 @@ struct fake_arena *fake_arena_create(u32 nr_pages, u64 user_vm_start, u32 flags,
 	return arena;
 }
 
+struct fake_arena *fake_arena_create_backed(u32 nr_pages, u64 user_vm_start, u32 flags,
+					    void *backing, struct prog_obj *obj)
+{
+	struct fake_arena *arena = fake_arena_create(nr_pages, user_vm_start, flags, obj);
+	const u8 *page;
+	u32 i, j;
+
+	if (!arena)
+		return NULL;
+	arena->backing = backing;
+	for (i = 0; i < nr_pages; i++) {
+		page = arena->backing + (size_t)i * FAKE_ARENA_PAGE_SIZE;
+		for (j = 0; j < FAKE_ARENA_PAGE_SIZE && !page[j]; j++)
+			;
+		if (j < FAKE_ARENA_PAGE_SIZE)
+			arena->pages[i] = (void *)page;
+	}
+	return arena;
+}
+
 void fake_arena_destroy(struct fake_arena *arena)
 {
 	u32 i;
 
 	if (!arena)
 		return;
-	for (i = 0; i < arena->nr_pages; i++)
+	for (i = 0; !arena->backing && i < arena->nr_pages; i++)
 		free(arena->pages[i]);
 	free(arena);
 }
 
 void *fake_arena_populate(struct fake_arena *arena, u32 pgoff)
 {
+	u8 *page;
+
 	if (pgoff >= arena->nr_pages)
 		return NULL;
-	if (!arena->pages[pgoff])
+	if (arena->pages[pgoff])
+		return arena->pages[pgoff];
+	if (arena->backing) {
+		page = arena->backing + (size_t)pgoff * FAKE_ARENA_PAGE_SIZE;
+		memset(page, 0, FAKE_ARENA_PAGE_SIZE);
+		arena->pages[pgoff] = page;
+	} else {
 		arena->pages[pgoff] = calloc(1, FAKE_ARENA_PAGE_SIZE);
+	}
 	return arena->pages[pgoff];
 }
 
 void fake_arena_remove(struct fake_arena *arena, u32 pgoff)
 {
 	if (pgoff < arena->nr_pages) {
-		free(arena->pages[pgoff]);
+		if (!arena->backing)
+			free(arena->pages[pgoff]);
 		arena->pages[pgoff] = NULL;
 	}
 }
@@ -104,10 +142,11 @@ void prog_arena_exit(void)
 void *prog_arena_page(const struct prog_obj *obj, u32 pgoff)
 {
 	const struct fake_arena *arena = obj->handle;
+	u32 index = fake_arena_index(arena, pgoff);
 
 	if (!fake_arena_entered)
 		fake_die("prog_arena_page() outside enter/exit");
-	return pgoff < arena->nr_pages ? arena->pages[pgoff] : NULL;
+	return index < arena->nr_pages ? arena->pages[index] : NULL;
 }
 
 bool fake_stop_requested;
@@ -365,7 +404,7 @@ static u64 fake_arena_alloc_pages(u64 obj, u64 addr, u64 count, u64 node, u64 fl
 static u64 fake_arena_free_pages(u64 obj, u64 addr, u64 count, u64 r4, u64 r5)
 {
 	struct fake_arena *arena = ((const struct prog_obj *)(unsigned long)obj)->handle;
-	u32 first = (u32)addr / FAKE_ARENA_PAGE_SIZE, i;
+	u32 first = fake_arena_index(arena, (u32)addr / FAKE_ARENA_PAGE_SIZE), i;
 
 	(void)r4, (void)r5;
 	for (i = 0; i < count; i++)

@@ -21,8 +21,19 @@ struct fake_arena;
 /* An arena of nr_pages pages, all absent; its prog_obj is filled in. */
 struct fake_arena *fake_arena_create(u32 nr_pages, u64 user_vm_start, u32 flags,
 				     struct prog_obj *obj);
+/*
+ * The same over nr_pages pages at backing (a mapping user space also
+ * sees), of which those holding a non-zero byte are present; the others
+ * become present, zeroed, when allocated.
+ */
+struct fake_arena *fake_arena_create_backed(u32 nr_pages, u64 user_vm_start, u32 flags,
+					    void *backing, struct prog_obj *obj);
 void fake_arena_destroy(struct fake_arena *arena);
-/* The page at pgoff, zeroed when it was absent; NULL when out of range. */
+/*
+ * The arena's page pgoff, zeroed when it was absent; NULL when out of
+ * range.  (Programs' accesses count pages from the start of the arena's
+ * 4 GiB window, as the kernel's do.)
+ */
 void *fake_arena_populate(struct fake_arena *arena, u32 pgoff);
 void fake_arena_remove(struct fake_arena *arena, u32 pgoff);
 

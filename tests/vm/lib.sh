@@ -80,6 +80,11 @@ vm_initramfs() {
 		mkdir -p "$root/data"
 		cp -r "$shared/reference/bpf_conformance/tests" "$root/data/conformance"
 	fi
+	# The loader's BPF objects, for tests/vm/loader.c.
+	if [ -d "$ubuild/tests/vm-data" ]; then
+		mkdir -p "$root/data"
+		cp -r "$ubuild/tests/vm-data/." "$root/data/"
+	fi
 	[ $# -eq 0 ] || cp "$@" "$root/tests/"
 	echo "${test_timeout:-300}" >"$root/test-timeout"
 	(cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet) >"$cpio"

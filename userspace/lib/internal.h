@@ -28,6 +28,10 @@
 LIBARENA_INTERNAL __attribute__((format(printf, 2, 3)))
 void libarena_print(enum libarena_print_level level, const char *fmt, ...);
 
+/* The same with a va_list, for messages other libraries hand over. */
+LIBARENA_INTERNAL
+void libarena_vprint(enum libarena_print_level level, const char *fmt, va_list ap);
+
 #define __pr(level, fmt, ...)	libarena_print(level, "libarena: " fmt, ##__VA_ARGS__)
 #define pr_warn(fmt, ...)	__pr(LIBARENA_WARN, fmt, ##__VA_ARGS__)
 #define pr_info(fmt, ...)	__pr(LIBARENA_INFO, fmt, ##__VA_ARGS__)

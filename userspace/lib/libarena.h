@@ -485,6 +485,130 @@ int arena_prog__run(int prog_fd, struct arena_prog_run_opts *opts);
  */
 int arena_prog__info(int prog_fd, struct prog_info *info, __u32 info_len);
 
+/*
+ * The ELF loader: object files from `clang-19 -O2 -g -target bpf` (see
+ * docs/loader.md and <arena/bpf_arena.h> for the program side), as
+ * libbpf's bpf_object__*() would load them:
+ *
+ *	struct arena_object *obj = arena_object__open_file("prog.bpf.o", NULL);
+ *	int err = obj ? arena_object__load(obj, dev) : -errno;
+ *	struct arena_program *prog = arena_object__find_program_by_name(obj, "add");
+ *	arena_prog__run(arena_program__fd(prog), &run_opts);
+ *	arena_object__close(obj);
+ *
+ * Opening reads the maps (BTF-defined maps in .maps: arenas, ring
+ * buffers, user ring buffers, arrays; .data, .rodata and .bss as one-value
+ * arrays), the programs (global functions in a known section: "syscall")
+ * and relocates them; loading creates the objects, places the arena
+ * globals (.addr_space.1) at the start of the arena, and loads the
+ * programs.  What the loader does not know (a relocation, an extern, a
+ * section, a map type or attribute) is an error that names it.
+ */
+struct arena_object;
+struct arena_program;
+/* A map of an object: an arena, a ring, or an array (data sections too). */
+struct arena_object_map;
+
+struct arena_object_open_opts {
+	/* sizeof(struct arena_object_open_opts) as the caller was compiled */
+	size_t sz;
+	/* the object's name; NULL: the file's name up to its first dot */
+	const char *object_name;
+	size_t :0;
+};
+
+/*
+ * Opens and relocates an object file; opts may be NULL.  As libbpf 1.x
+ * does for constructors, returns NULL with errno set on failure: EINVAL
+ * for bad arguments or a malformed object, EOPNOTSUPP for what the loader
+ * does not support, or what reading the file failed with.
+ */
+struct arena_object *arena_object__open_file(const char *path,
+					     const struct arena_object_open_opts *opts);
+
+/* The same for size bytes at buf, which the object copies. */
+struct arena_object *arena_object__open_mem(const void *buf, size_t size,
+					    const struct arena_object_open_opts *opts);
+
+/*
+ * Links n object files into one with libbpf's static linker (as
+ * `bpftool gen object` does), then opens that; n == 1 is open_file.
+ * While the openers call libbpf (BTF, the linker), libbpf's print callback
+ * is the library's: a program that uses libbpf in other threads meanwhile
+ * may see its messages go to libarena's callback.
+ */
+struct arena_object *arena_object__open_files(const char *const *paths, size_t n,
+					      const struct arena_object_open_opts *opts);
+
+/*
+ * Creates the object's maps on dev, copies their initial images in, maps
+ * the arenas and the mmapable arrays, and loads the programs.  0 or a
+ * negative errno (-EALREADY if loaded; a program the verifier rejects is
+ * -EINVAL, its log printed as a warning).  On failure what was created is
+ * released when the object is closed.
+ */
+int arena_object__load(struct arena_object *obj, struct arena_dev *dev);
+
+/* Closes every fd and mapping of the object and frees it; NULL is allowed. */
+void arena_object__close(struct arena_object *obj);
+
+const char *arena_object__name(const struct arena_object *obj);
+
+/* NULL (errno ENOENT) if there is no such program or map. */
+struct arena_program *arena_object__find_program_by_name(const struct arena_object *obj,
+							  const char *name);
+struct arena_object_map *arena_object__find_map_by_name(const struct arena_object *obj,
+							 const char *name);
+
+/* Iteration in the object's order: NULL starts, NULL ends. */
+struct arena_program *arena_object__next_program(const struct arena_object *obj,
+						 const struct arena_program *prev);
+struct arena_object_map *arena_object__next_map(const struct arena_object *obj,
+						const struct arena_object_map *prev);
+
+/*
+ * The global variable name as this process sees it once the object is
+ * loaded: in the mapping of .data, .bss or .rodata (read-only), or in the
+ * arena for __arena globals; its size in *sizep if not NULL.  NULL (errno
+ * ENOENT) for no such variable, EBUSY before load, ENXIO for a variable in
+ * a section that is not mapped.
+ */
+void *arena_object__global(const struct arena_object *obj, const char *name, size_t *sizep);
+
+const char *arena_program__name(const struct arena_program *prog);
+const char *arena_program__section_name(const struct arena_program *prog);
+/* The program's fd once loaded (for arena_prog__run()), else -1. */
+int arena_program__fd(const struct arena_program *prog);
+/* The relocated instructions, exactly what PROG_IOC_LOAD gets. */
+const struct bpf_insn *arena_program__insns(const struct arena_program *prog);
+size_t arena_program__insn_cnt(const struct arena_program *prog);
+/*
+ * The bytes r1 points to when the program runs (0 by default), up to
+ * PROG_CTX_MAX; before load only: 0, -EINVAL or -EBUSY.
+ */
+int arena_program__set_ctx_size(struct arena_program *prog, __u32 ctx_size);
+
+/*
+ * The map's name: its variable's for BTF-defined maps, the section's
+ * (".data", ".rodata", ".bss", ...) for data.
+ */
+const char *arena_object_map__name(const struct arena_object_map *map);
+/* BPF_MAP_TYPE_ARENA (33), _RINGBUF (27), _USER_RINGBUF (31), _ARRAY (2). */
+__u32 arena_object_map__type(const struct arena_object_map *map);
+/* The map's fd once loaded, else -1. */
+int arena_object_map__fd(const struct arena_object_map *map);
+/*
+ * An arena's struct arena_map once loaded (mapped: arena_map__mmap()
+ * gives its address, arena_map__size() its size), owned by the object;
+ * NULL for other maps or before load.
+ */
+struct arena_map *arena_object_map__arena(const struct arena_object_map *map);
+/*
+ * An mmapable array's values as mapped after load (.data, .bss: read-write;
+ * .rodata: read-only), their size in *sizep if not NULL; NULL otherwise.
+ */
+void *arena_object_map__values(const struct arena_object_map *map, size_t *sizep);
+
 enum libarena_print_level {
 	LIBARENA_WARN,
 	LIBARENA_INFO,

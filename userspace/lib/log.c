@@ -34,19 +34,25 @@ libarena_print_fn_t libarena_set_print(libarena_print_fn_t fn)
 	return old;
 }
 
-void libarena_print(enum libarena_print_level level, const char *fmt, ...)
+void libarena_vprint(enum libarena_print_level level, const char *fmt, va_list ap)
 {
 	libarena_print_fn_t fn = libarena_print_fn;
 	int saved_errno = errno;
-	va_list ap;
 
 	if (!fn)
 		return;
-	va_start(ap, fmt);
 	fn(level, fmt, ap);
-	va_end(ap);
 	/* Logging an error must not change the errno the caller looks at. */
 	errno = saved_errno;
+}
+
+void libarena_print(enum libarena_print_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	libarena_vprint(level, fmt, ap);
+	va_end(ap);
 }
 
 const char *libarena_errstr(int err, char buf[LIBARENA_ERRSTR_LEN])

@@ -53,6 +53,12 @@ static const struct vcase loop_cases[] = {
 	     I_ALU64_IMM(BPF_ADD, 0, 1), I_JA(-3), I_EXIT()),
 	PASS("loop/may-goto-unknown-bound", NONE, 8, I_LDX(BPF_DW, 6, 1, 0), I_MOV64_IMM(0, 0),
 	     I_MAY_GOTO(2), I_ALU64_IMM(BPF_ADD, 0, 1), I_JMP_REG(BPF_JLT, 0, 6, -3), I_EXIT()),
+	/*
+	 * clang's cond_break at the end of a body: the counter changes, then
+	 * may_goto, which no jump targets, then the back edge.
+	 */
+	PASS("loop/may-goto-mid-body", NONE, 8, I_LDX(BPF_DW, 6, 1, 0), I_MOV64_IMM(0, 0),
+	     I_ALU64_IMM(BPF_ADD, 0, 1), I_MAY_GOTO(1), I_JMP_REG(BPF_JLT, 0, 6, -3), I_EXIT()),
 	PASS("loop/may-goto-indexes-value", STD, 0, I_LD_OBJ_VALUE(6, O_DATA, 0),
 	     I_MOV64_IMM(1, 0), I_MAY_GOTO(8), I_MOV64_REG(2, 1), I_ALU64_IMM(BPF_AND, 2, 7),
 	     I_ALU64_IMM(BPF_LSH, 2, 3), I_MOV64_REG(3, 6), I_ALU64_REG(BPF_ADD, 3, 2),
