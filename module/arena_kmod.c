@@ -630,7 +630,7 @@ static void arena_show_fdinfo(struct seq_file *m, struct file *file)
 
 	arena_info(file->private_data, &info);
 	seq_printf(m, "arena_type:\tarena\npages:\t%llu\nuser_addr:\t0x%llx\n"
-		   "flags:\t0x%x\npages_in_use:\t%llu\n", info.nr_pages,
+		   "arena_flags:\t0x%x\npages_in_use:\t%llu\n", info.nr_pages,
 		   info.user_addr, info.flags, info.pages_in_use);
 }
 

@@ -503,7 +503,7 @@ static void ringbuf_show_fdinfo(struct seq_file *m, struct file *file)
 	struct ringbuf_info info;
 
 	ringbuf_query(file->private_data, &info);
-	seq_printf(m, "arena_type:\tring\ndata_size:\t%llu\nring_flags:\t0x%x\n"
+	seq_printf(m, "arena_type:\tringbuf\ndata_size:\t%llu\nring_flags:\t0x%x\n"
 		   "consumer_pos:\t%llu\nproducer_pos:\t%llu\noverwrite_pos:\t%llu\n",
 		   info.data_size, info.flags, info.consumer_pos, info.producer_pos,
 		   info.overwrite_pos);

@@ -219,8 +219,8 @@ static int cli_proc_make(void)
 	proc_mkdir("100/fd");
 	proc_mkdir("100/fdinfo");
 	proc_write("100/comm", "reader\n");
-	proc_link("100/fd/3", "arena_kmod:[ring]");
-	proc_write("100/fdinfo/3", "pos:\t0\narena_type:\tring\ndata_size:\t4096\n");
+	proc_link("100/fd/3", "arena_kmod:[ringbuf]");
+	proc_write("100/fdinfo/3", "pos:\t0\narena_type:\tringbuf\ndata_size:\t4096\n");
 	proc_link("100/fd/7", "arena_kmod:[arena]");
 	snprintf(text, sizeof(text), arena_fdinfo, 1, 0);
 	proc_write("100/fdinfo/7", text);
@@ -487,6 +487,43 @@ static void prog_run(void)
 	expect_status(1);
 }
 
+#define CALLS_OBJ	LOADER_OBJ_DIR "/calls.bpf.o"
+
+/*
+ * Object files through the loader: the fake loads anything, and runs
+ * answer the repeat count; the program's name picks it, else the first.
+ */
+static void prog_run_object_file(void)
+{
+	TAP_EXPECT_OK(FAKE("prog", "run", "--repeat", "4", CALLS_OBJ, "with_loop"));
+	TAP_EXPECT_STREQ(res.out, "retval:          4\nduration_ns:     7\n");
+	TAP_EXPECT_STREQ(res.err, "");
+	expect_status(0);
+	TAP_EXPECT_OK(FAKE("prog", "run", "--json", CALLS_OBJ));
+	TAP_EXPECT_STREQ(res.out, "{\"retval\":1,\"duration_ns\":7}\n");
+	expect_status(0);
+	TAP_EXPECT_OK(FAKE("prog", "run", CALLS_OBJ, "nonesuch"));
+	TAP_EXPECT(strstr(res.err, "no program nonesuch in") != NULL);
+	expect_status(1);
+	TAP_EXPECT_OK(FAKE("prog", "run", "/nonexistent.o"));
+	TAP_EXPECT_STREQ(res.err, "arenactl: open /nonexistent.o: No such file or directory\n");
+	expect_status(1);
+}
+
+/* CMD inherits every fd of the object, named in the environment. */
+static void prog_load_for_command(void)
+{
+	TAP_EXPECT_OK(FAKE("prog", "load", CALLS_OBJ, "--", "sh", "-c",
+			   "test -e /proc/self/fd/$PROG_FD && echo \"$ARENA_OBJECT_FDS\""));
+	TAP_EXPECT(!strncmp(res.out, "prog:call_chain=", strlen("prog:call_chain=")));
+	TAP_EXPECT(strstr(res.out, " prog:with_loop=") != NULL);
+	expect_status(0);
+	TAP_EXPECT_OK(FAKE("prog", "load", CALLS_OBJ));
+	expect_usage("no command: ... -- CMD [ARGS]");
+	TAP_EXPECT_OK(FAKE("prog", "load", "--", "true"));
+	expect_usage("which object file?");
+}
+
 static const struct tap_test tests[] = {
 	{ "cli", "help-to-stdout", help_to_stdout },
 	{ "cli", "unknown-command-usage-error", unknown_command },
@@ -514,6 +551,8 @@ static const struct tap_test tests[] = {
 	{ "cli", "prog-dump-xlated", prog_dump_xlated },
 	{ "cli", "prog-dump-jited", prog_dump_jited },
 	{ "cli", "prog-run", prog_run },
+	{ "cli", "prog-run-object-file", prog_run_object_file },
+	{ "cli", "prog-load-for-command", prog_load_for_command },
 };
 
 int main(void)

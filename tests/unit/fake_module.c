@@ -151,7 +151,8 @@ static int fake_prog_run(struct prog_run *req)
 
 	if (req->ctx_size_in > req->ctx_size_out)
 		return fake_fail(EINVAL);
-	memset(out, 0, req->ctx_size_out);
+	if (out)
+		memset(out, 0, req->ctx_size_out);
 	for (i = 0; i < req->ctx_size_in; i++)
 		out[i] = in[req->ctx_size_in - 1 - i];
 	req->retval = req->repeat;

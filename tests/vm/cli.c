@@ -125,6 +125,7 @@ static void holder_make(struct holder *h, int up)
 static int holder_start(void)
 {
 	int up[2], down[2];
+	pid_t pid;
 	char c;
 
 	if (pipe(up) || pipe(down))
@@ -141,9 +142,11 @@ static int holder_start(void)
 	}
 	close(up[1]);
 	close(down[0]);
-	holder.release = down[1];
-	if (holder.pid < 0 || read(up[0], &holder, sizeof(holder)) != sizeof(holder))
+	pid = holder.pid;
+	/* The child's copy: its fds; its pid field is fork's 0 there. */
+	if (pid < 0 || read(up[0], &holder, sizeof(holder)) != sizeof(holder))
 		return -1;
+	holder.pid = pid;
 	holder.release = down[1];
 	close(up[0]);
 	return 0;
@@ -366,6 +369,31 @@ static void arena_create_for_command(void)
 	expect_out_has("data_size:       8192\nflags:           0x1\n");
 }
 
+/* tests/loader/calls.bpf.c, which the harness puts in /data/loader. */
+#define CALLS_OBJ	"/data/loader/calls.bpf.o"
+
+/* call_chain returns twice_plus_one(20); with_loop 0+1+2+3+4 + twice(1). */
+static void prog_run_object_file(void)
+{
+	TAP_EXPECT_OK(ARENACTL("prog", "run", CALLS_OBJ));
+	expect_ok_run();
+	expect_out_has("retval:          41\n");
+	TAP_EXPECT_OK(ARENACTL("prog", "run", "--json", "--repeat", "2", CALLS_OBJ, "with_loop"));
+	expect_ok_run();
+	expect_out_has("{\"retval\":12,");
+}
+
+/* CMD holds the loaded programs: arenactl finds them there by fd. */
+static void prog_load_for_command(void)
+{
+	TAP_EXPECT_OK(ARENACTL("prog", "load", CALLS_OBJ, "--", "sh", "-c",
+			       ARENACTL_PATH " prog info fd $PROG_FD && "
+			       ARENACTL_PATH " prog run fd $PROG_FD"));
+	expect_ok_run();
+	expect_out_has("name:            call_chain\n");
+	expect_out_has("retval:          41\n");
+}
+
 static const struct tap_test tests[] = {
 	{ "cli", "version-text", version_text },
 	{ "cli", "version-json", version_json },
@@ -378,6 +406,8 @@ static const struct tap_test tests[] = {
 	{ "cli", "prog-dump-jited-root", prog_dump_jited_root },
 	{ "cli", "prog-dump-jited-eperm", prog_dump_jited_eperm },
 	{ "cli", "create-for-command", arena_create_for_command },
+	{ "cli", "prog-run-object-file", prog_run_object_file },
+	{ "cli", "prog-load-for-command", prog_load_for_command },
 };
 
 int main(void)

@@ -102,7 +102,7 @@ static int arena_create_cmd(const struct cmd_ctx *ctx, int argc, char **argv)
 static int arena_list_cmd(const struct cmd_ctx *ctx, int argc, char **argv)
 {
 	(void)ctx;
-	return obj_list_verb("arena", arena_list_keys, argc, argv);
+	return obj_list_verb("arena", "arena", arena_list_keys, argc, argv);
 }
 
 /* The object of a parsed "[pid PID] fd FD" as a library arena. */

@@ -90,8 +90,12 @@ int fdinfo_get(int pid, int fd, const char *key, char *val, size_t len);
  * the keys of its fdinfo, as text or a JSON array.
  */
 int obj_list(const char *kind, const char *const *keys, bool json);
-/* `KIND list [--json]`: obj_list() behind the verb's command line. */
-int obj_list_verb(const char *kind, const char *const *keys, int argc, char **argv);
+/*
+ * `VERB_KIND list [--json]`: obj_list() of kind behind the verb's command
+ * line ("ring list" lists the files named "ringbuf").
+ */
+int obj_list_verb(const char *verb_kind, const char *kind, const char *const *keys,
+		  int argc, char **argv);
 
 /* Hex bytes, 16 a line with the offset first (base added), as xxd does. */
 void hexdump(const void *data, size_t len, uint64_t base);

@@ -51,7 +51,7 @@ static int array_shape(const struct obj_ref *ref, struct array_shape *shape)
 static int array_list_cmd(const struct cmd_ctx *ctx, int argc, char **argv)
 {
 	(void)ctx;
-	return obj_list_verb("array", array_list_keys, argc, argv);
+	return obj_list_verb("array", "array", array_list_keys, argc, argv);
 }
 
 /* The array of a parsed "[pid PID] fd FD", and its shape. */

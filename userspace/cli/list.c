@@ -2,7 +2,7 @@
 /*
  * `arenactl KIND list`: every object of a kind that this user may see,
  * found by walking /proc/PID/fd for the names the module gives its files
- * ("arena_kmod:[arena]", see module/objfs.c), and described by the lines
+ * ("arena_kmod:[arena]", "[ringbuf]", ...: see module/objfs.c), and described by the lines
  * the module adds to /proc/PID/fdinfo/FD.  Processes that vanish or that
  * this user may not look at are skipped, as lsof does.
  */
@@ -159,7 +159,8 @@ int obj_list(const char *kind, const char *const *keys, bool json)
 	return 0;
 }
 
-int obj_list_verb(const char *kind, const char *const *keys, int argc, char **argv)
+int obj_list_verb(const char *verb_kind, const char *kind, const char *const *keys,
+		  int argc, char **argv)
 {
 	struct verb_opts vo;
 	int err;
@@ -168,6 +169,7 @@ int obj_list_verb(const char *kind, const char *const *keys, int argc, char **ar
 	if (err)
 		return err;
 	if (optind < argc)
-		return usage_error("%s list: unexpected argument '%s'", kind, argv[optind]);
+		return usage_error("%s list: unexpected argument '%s'", verb_kind,
+				   argv[optind]);
 	return obj_list(kind, keys, vo.json);
 }

@@ -16,6 +16,7 @@
 #include "disasm.h"
 #include "fields.h"
 #include "json.h"
+#include "prog.h"
 
 static const char *const prog_list_keys[] = {
 	"name", "insns", "funcs", "jited_bytes", "objects", NULL,
@@ -34,7 +35,7 @@ static const char *prog_jit_name(__u32 jit)
 static int prog_list_cmd(const struct cmd_ctx *ctx, int argc, char **argv)
 {
 	(void)ctx;
-	return obj_list_verb("prog", prog_list_keys, argc, argv);
+	return obj_list_verb("prog", "prog", prog_list_keys, argc, argv);
 }
 
 /* The program of "[pid PID] fd FD" at optind, and what PROG_IOC_INFO says of it. */
@@ -247,11 +248,6 @@ static int prog_dump_cmd(const struct cmd_ctx *ctx, int argc, char **argv)
 	return err < 0 ? EXIT_FAILURE : err;
 }
 
-struct prog_run_args {
-	uint64_t repeat;
-	const char *ctx_hex;
-};
-
 static int prog_run_opt(int c, const char *arg, void *priv)
 {
 	struct prog_run_args *ra = priv;
@@ -265,13 +261,25 @@ static int prog_run_opt(int c, const char *arg, void *priv)
 	return 0;
 }
 
-static int prog_run_print(struct arena_prog_run_opts *ro, bool json)
+int prog_run_fd(int fd, __u32 ctx_size, const struct prog_run_args *ra, const char *name)
 {
-	fields_begin(json);
-	field_u64("retval", ro->retval);
-	field_u64("duration_ns", ro->duration_ns);
-	if (ro->ctx_size_out)
-		field_bytes("ctx_out", ro->ctx_out, ro->ctx_size_out);
+	LIBARENA_OPTS(arena_prog_run_opts, ro);
+	unsigned char ctx_out[PROG_CTX_MAX];
+	int err;
+
+	ro.repeat = ra->repeat;
+	ro.ctx_in = ra->ctx_len ? ra->ctx : NULL;
+	ro.ctx_size_in = ra->ctx_len;
+	ro.ctx_out = ctx_size ? ctx_out : NULL;
+	ro.ctx_size_out = ctx_size;
+	err = arena_prog__run(fd, &ro);
+	if (err)
+		return fail("prog run", name, err);
+	fields_begin(ra->json);
+	field_u64("retval", ro.retval);
+	field_u64("duration_ns", ro.duration_ns);
+	if (ro.ctx_size_out)
+		field_bytes("ctx_out", ro.ctx_out, ro.ctx_size_out);
 	fields_end();
 	return 0;
 }
@@ -283,25 +291,25 @@ static int prog_run_cmd(const struct cmd_ctx *ctx, int argc, char **argv)
 		{ "ctx", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
 	};
-	LIBARENA_OPTS(arena_prog_run_opts, ro);
-	unsigned char ctx_in[PROG_CTX_MAX], ctx_out[PROG_CTX_MAX];
 	struct prog_run_args ra = { .repeat = 1 };
 	struct prog_info info;
 	struct obj_ref ref;
 	struct verb_opts vo;
-	long ctx_len = 0;
 	int err, fd;
 
-	(void)ctx;
 	err = verb_getopt(argc, argv, &vo, opts, prog_run_opt, &ra);
 	if (err)
 		return err;
+	ra.json = vo.json;
 	if (ra.ctx_hex) {
-		ctx_len = hex_parse(ra.ctx_hex, ctx_in, sizeof(ctx_in));
-		if (ctx_len < 0)
+		ra.ctx_len = hex_parse(ra.ctx_hex, ra.ctx, sizeof(ra.ctx));
+		if (ra.ctx_len < 0)
 			return usage_error("prog run: --ctx takes hex digits, at most %u bytes",
 					   PROG_CTX_MAX);
 	}
+	/* Not an object of a process: object files, and maybe a program's name. */
+	if (optind < argc && strcmp(argv[optind], "pid") && strcmp(argv[optind], "fd"))
+		return prog_object_run(ctx, argc, argv, &ra);
 	err = prog_open(argc, argv, &ref, &fd, &info);
 	if (err)
 		return err;
@@ -309,16 +317,9 @@ static int prog_run_cmd(const struct cmd_ctx *ctx, int argc, char **argv)
 		close(fd);
 		return usage_error("prog run: unexpected argument '%s'", argv[optind]);
 	}
-	ro.repeat = ra.repeat;
-	ro.ctx_in = ctx_len ? ctx_in : NULL;
-	ro.ctx_size_in = ctx_len;
-	ro.ctx_out = info.ctx_size ? ctx_out : NULL;
-	ro.ctx_size_out = info.ctx_size;
-	err = arena_prog__run(fd, &ro);
+	err = prog_run_fd(fd, info.ctx_size, &ra, ref.name);
 	close(fd);
-	if (err)
-		return fail("prog run", ref.name, err);
-	return prog_run_print(&ro, vo.json);
+	return err;
 }
 
 const struct cmd prog_cmds[] = {
@@ -327,8 +328,11 @@ const struct cmd prog_cmds[] = {
 	{ "dump", "xlated|jited [--json] [--disasm] [pid PID] fd FD",
 	  "the instructions as the verifier left them, or the machine code (root)",
 	  prog_dump_cmd },
-	{ "run", "[--json] [--repeat N] [--ctx HEX] [pid PID] fd FD",
-	  "runs it, as BPF_PROG_TEST_RUN does", prog_run_cmd },
+	{ "run", "[--json] [--repeat N] [--ctx HEX] [pid PID] fd FD | FILE.o... [NAME]",
+	  "runs it (or NAME, or the first program of the files), as BPF_PROG_TEST_RUN does",
+	  prog_run_cmd },
+	{ "load", "FILE.o... -- CMD [ARGS]",
+	  "loads the object for CMD: $PROG_FD, and every fd in $ARENA_OBJECT_FDS", prog_load_cmd },
 };
 
 const size_t prog_ncmds = sizeof(prog_cmds) / sizeof(prog_cmds[0]);

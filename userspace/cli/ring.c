@@ -59,7 +59,7 @@ static int ring_create_cmd(const struct cmd_ctx *ctx, int argc, char **argv)
 static int ring_list_cmd(const struct cmd_ctx *ctx, int argc, char **argv)
 {
 	(void)ctx;
-	return obj_list_verb("ring", ring_list_keys, argc, argv);
+	return obj_list_verb("ring", "ringbuf", ring_list_keys, argc, argv);
 }
 
 /* The ring of "[pid PID] fd FD", with nothing after it. */

@@ -14,6 +14,7 @@ LIBARENA_SRCS := $(addprefix $(LIBARENA_DIR)/,arena.c btf_maps.c elf_object.c li
 LIBARENA_LDLIBS := -lbpf -lelf -lz
 ARENACTL_SRCS := $(addprefix $(LIBARENA_ROOT)/userspace/cli/,main.c arena.c array.c disasm.c \
 							 fields.c hex.c json.c list.c objref.c prog.c \
+							 prog_object.c \
 							 ring.c spawn.c)
 
 # dkms.conf holds the project's one version number.
