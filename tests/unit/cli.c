@@ -472,6 +472,15 @@ static void prog_dump_jited(void)
 	expect_usage("--disasm is for jited");
 }
 
+/* objdump (binutils, which gcc brings) reads the code as x86-64. */
+static void prog_dump_jited_disasm(void)
+{
+	TAP_EXPECT_OK(FAKE("prog", "dump", "jited", "--disasm", "fd", "0"));
+	TAP_EXPECT(strstr(res.out, "f3 0f 1e fa") && strstr(res.out, "endbr64"));
+	TAP_EXPECT(strstr(res.out, "push   %rbp") != NULL);
+	expect_status(0);
+}
+
 static void prog_run(void)
 {
 	TAP_EXPECT_OK(FAKE("prog", "run", "--repeat", "5", "--ctx", "0102", "fd", "0"));
@@ -550,6 +559,7 @@ static const struct tap_test tests[] = {
 	{ "cli", "prog-info-text-json", prog_info_text_json },
 	{ "cli", "prog-dump-xlated", prog_dump_xlated },
 	{ "cli", "prog-dump-jited", prog_dump_jited },
+	{ "cli", "prog-dump-jited-disasm", prog_dump_jited_disasm },
 	{ "cli", "prog-run", prog_run },
 	{ "cli", "prog-run-object-file", prog_run_object_file },
 	{ "cli", "prog-load-for-command", prog_load_for_command },
