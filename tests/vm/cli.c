@@ -6,6 +6,7 @@
  * pidfd_getfd(2) and finds them in /proc.  The initramfs has the static
  * arenactl in /bin.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -370,6 +371,42 @@ static void arena_create_for_command(void)
 	expect_out_has("data_size:       8192\nflags:           0x1\n");
 }
 
+/*
+ * consume streams: a record written while it waits comes out at once, on
+ * its line; SIGTERM ends it with status 0.
+ */
+static void ring_consume_streams_until_signal(void)
+{
+	char line[64] = "", fd_word[16];
+	int ring = dev_ringbuf_new(0, 4096), out[2], status = -1;
+	ssize_t n = 0;
+	pid_t pid;
+
+	TAP_EXPECT(ring >= 0);
+	TAP_EXPECT_OK(fcntl(ring, F_SETFD, 0) || pipe(out) ? -errno : 0);
+	snprintf(fd_word, sizeof(fd_word), "%d", ring);
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		dup2(out[1], 1);
+		execl(ARENACTL_PATH, "arenactl", "ring", "consume", "fd", fd_word, (char *)NULL);
+		_exit(127);
+	}
+	close(out[1]);
+	TAP_EXPECT_OK(arena_ringbuf__output(ring, "xy", 2, 0));
+	while (n >= 0 && !strchr(line, '\n') && (size_t)n < sizeof(line) - 1) {
+		ssize_t got = read(out[0], line + n, sizeof(line) - 1 - n);
+
+		n = got > 0 ? n + got : -1;
+	}
+	TAP_EXPECT_STREQ(line, "7879\n");
+	kill(pid, SIGTERM);
+	waitpid(pid, &status, 0);
+	TAP_EXPECT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	close(out[0]);
+	close(ring);
+}
+
 /* tests/loader/calls.bpf.c, which the harness puts in /data/loader. */
 #define CALLS_OBJ	"/data/loader/calls.bpf.o"
 
@@ -402,6 +439,7 @@ static const struct tap_test tests[] = {
 	{ "cli", "arena-info-other-process", arena_info_other_process },
 	{ "cli", "arena-dump-present-only", arena_dump_present_only },
 	{ "cli", "ring-info-consume", ring_info_consume },
+	{ "cli", "ring-consume-streams-until-signal", ring_consume_streams_until_signal },
 	{ "cli", "array-lookup-update", array_lookup_update },
 	{ "cli", "prog-info-dump-run", prog_info_dump_run },
 	{ "cli", "prog-dump-jited-root", prog_dump_jited_root },
