@@ -39,6 +39,7 @@
 #include <linux/nodemask.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/mm.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 
 #include <uapi/arena_kmod.h>
@@ -619,9 +620,24 @@ static int arena_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/*
+ * /proc/<pid>/fdinfo/<fd>, for `arenactl arena list`: what ARENA_IOC_INFO
+ * says, readable by whoever may look at the process's fds.
+ */
+static void arena_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	struct arena_info info;
+
+	arena_info(file->private_data, &info);
+	seq_printf(m, "arena_type:\tarena\npages:\t%llu\nuser_addr:\t0x%llx\n"
+		   "arena_flags:\t0x%x\npages_in_use:\t%llu\n", info.nr_pages,
+		   info.user_addr, info.flags, info.pages_in_use);
+}
+
 static const struct file_operations arena_fops = {
 	.owner			= THIS_MODULE,
 	.release		= arena_release,
+	.show_fdinfo		= arena_show_fdinfo,
 	.unlocked_ioctl		= arena_ioctl,
 	.compat_ioctl		= compat_ptr_ioctl,
 	.mmap			= arena_mmap,

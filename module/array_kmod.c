@@ -14,6 +14,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
@@ -109,9 +110,22 @@ static int array_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/*
+ * /proc/<pid>/fdinfo/<fd>: arrays have no info ioctl, so this is where
+ * `arenactl array` learns an array's shape.
+ */
+static void array_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	const struct array *array = file->private_data;
+
+	seq_printf(m, "arena_type:\tarray\nvalue_size:\t%u\nmax_entries:\t%u\narray_flags:\t0x%x\n",
+		   array->value_size, array->max_entries, array->flags);
+}
+
 static const struct file_operations array_fops = {
 	.owner		= THIS_MODULE,
 	.release	= array_release,
+	.show_fdinfo	= array_show_fdinfo,
 	.unlocked_ioctl	= array_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.mmap		= array_mmap,

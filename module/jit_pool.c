@@ -88,11 +88,16 @@ void *arena_jit_pool_alloc(size_t len)
 
 	if (!len || len > JIT_POOL_CODE_SIZE)
 		return NULL;
-	spin_lock(&jit_pool_lock);
+	/*
+	 * _bh: jit_pool_release() takes the lock from an RCU callback, in
+	 * softirq context, which could otherwise interrupt us here on this
+	 * CPU and spin on the lock we hold.
+	 */
+	spin_lock_bh(&jit_pool_lock);
 	first = bitmap_find_next_zero_area(jit_pool_used, JIT_POOL_UNITS, 0, n, 0);
 	if (first + n <= JIT_POOL_UNITS)
 		bitmap_set(jit_pool_used, first, n);
-	spin_unlock(&jit_pool_lock);
+	spin_unlock_bh(&jit_pool_lock);
 	return first + n <= JIT_POOL_UNITS ? arena_jit_pool + first * JIT_POOL_UNIT : NULL;
 }
 

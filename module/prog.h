@@ -16,6 +16,9 @@
  * An object reference (ld_imm64 with a src_reg) as it was loaded: the
  * verifier turns it into an address, which no dump may show.
  */
+struct file;
+struct seq_file;
+
 struct prog_ref {
 	u32 insn;
 	u32 src_reg;
@@ -35,5 +38,7 @@ struct prog {
 };
 
 long prog_ioctl_info(const struct prog *prog, void __user *uarg);
+/* /proc/<pid>/fdinfo/<fd> of a program: what PROG_IOC_INFO says, in short. */
+void prog_show_fdinfo(struct seq_file *m, struct file *file);
 
 #endif /* ARENA_PROG_H */

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * PROG_IOC_INFO: what a program is, its instructions as the verifier left
+ * PROG_IOC_INFO and fdinfo: what a program is, its instructions as the verifier left
  * them and its machine code, for listings and for `arenactl prog dump`.
  */
 #include <linux/capability.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
+#include <linux/seq_file.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
@@ -77,4 +78,14 @@ long prog_ioctl_info(const struct prog *prog, void __user *uarg)
 	if (!err)
 		err = prog_info_jited(prog, &info);
 	return err ?: arena_uarg_out(uarg, &info);
+}
+
+void prog_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	const struct prog *prog = file->private_data;
+
+	seq_printf(m, "arena_type:\tprog\nname:\t%.*s\ninsns:\t%u\nfuncs:\t%u\n"
+		   "jited_bytes:\t%zu\nobjects:\t%u\n", (int)sizeof(prog->name), prog->name,
+		   prog->core.len, prog->core.nr_funcs, prog->jit.code ? prog->jit.len : 0,
+		   prog->core.nr_objs);
 }

@@ -564,6 +564,7 @@ static int prog_release(struct inode *inode, struct file *file)
 static const struct file_operations prog_fops = {
 	.owner		= THIS_MODULE,
 	.release	= prog_release,
+	.show_fdinfo	= prog_show_fdinfo,
 	.unlocked_ioctl	= prog_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.llseek		= noop_llseek,

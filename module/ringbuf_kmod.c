@@ -45,6 +45,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/poll.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/vmalloc.h>
@@ -496,9 +497,22 @@ static int ringbuf_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/* /proc/<pid>/fdinfo/<fd>: what RINGBUF_IOC_QUERY says, for `arenactl ring list`. */
+static void ringbuf_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	struct ringbuf_info info;
+
+	ringbuf_query(file->private_data, &info);
+	seq_printf(m, "arena_type:\tringbuf\ndata_size:\t%llu\nring_flags:\t0x%x\n"
+		   "consumer_pos:\t%llu\nproducer_pos:\t%llu\noverwrite_pos:\t%llu\n",
+		   info.data_size, info.flags, info.consumer_pos, info.producer_pos,
+		   info.overwrite_pos);
+}
+
 static const struct file_operations ringbuf_fops = {
 	.owner		= THIS_MODULE,
 	.release	= ringbuf_release,
+	.show_fdinfo	= ringbuf_show_fdinfo,
 	.unlocked_ioctl	= ringbuf_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.mmap		= ringbuf_mmap,

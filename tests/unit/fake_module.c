@@ -7,11 +7,14 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <linux/bpf.h>
 
 #include "fake_module.h"
 
@@ -86,6 +89,74 @@ static int fake_pages(unsigned long request, struct arena_pages *req)
 		return fake_fail(fake.pages_err);
 	if (request == ARENA_IOC_ALLOC_PAGES)
 		req->addr = fake.alloc_addr;
+	return 0;
+}
+
+/* Value index of the fake array: bytes index, index + 1, ... */
+static int fake_array_elem(unsigned long request, struct array_elem *req)
+{
+	unsigned char *value = (unsigned char *)(uintptr_t)req->value;
+	__u32 i;
+
+	if (req->index >= FAKE_ARRAY_ENTRIES)
+		return fake_fail(request == ARRAY_IOC_LOOKUP ? ENOENT : E2BIG);
+	if (request == ARRAY_IOC_LOOKUP)
+		for (i = 0; i < FAKE_ARRAY_VALUE_SIZE; i++)
+			value[i] = req->index + i;
+	return 0;
+}
+
+/* The program of fake_module.h, and its machine code unless jited_eperm. */
+static int fake_prog_info(struct prog_info *info)
+{
+	static const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 42 },
+		{ .code = BPF_LD | BPF_IMM | BPF_DW, .dst_reg = 1, .imm = 2 },
+		{ .imm = 1 },
+		{ .code = BPF_LDX | BPF_MEM | BPF_W, .dst_reg = 2, .src_reg = 1, .off = 4 },
+		{ .code = BPF_JMP32 | BPF_JEQ | BPF_K, .dst_reg = 2, .off = 1, .imm = -1 },
+		{ .code = BPF_STX | BPF_ATOMIC | BPF_DW, .dst_reg = 10, .src_reg = 2,
+		  .off = -8, .imm = BPF_ADD | BPF_FETCH },
+		{ .code = BPF_JMP | BPF_CALL, .imm = 130 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	static const unsigned char code[] = { 0xf3, 0x0f, 0x1e, 0xfa, 0x55, 0x48, 0x89, 0xe5,
+					      0xc3 };
+
+	if (info->xlated)
+		memcpy((void *)(uintptr_t)info->xlated, insns,
+		       info->xlated_len < sizeof(insns) ? info->xlated_len : sizeof(insns));
+	if (info->jited && fake.jited_eperm)
+		return fake_fail(EPERM);
+	if (info->jited)
+		memcpy((void *)(uintptr_t)info->jited, code,
+		       info->jited_len < sizeof(code) ? info->jited_len : sizeof(code));
+	info->insn_cnt = sizeof(insns) / sizeof(insns[0]);
+	info->nr_funcs = 1;
+	info->nr_objs = 2;
+	info->ctx_size = 4;
+	info->jit = PROG_JIT_X86_64;
+	info->xlated_len = sizeof(insns);
+	info->jited_len = sizeof(code);
+	strcpy(info->name, "fake_prog");
+	return 0;
+}
+
+/* retval: the repeat count; ctx_out: ctx_in, bytes reversed. */
+static int fake_prog_run(struct prog_run *req)
+{
+	const unsigned char *in = (const unsigned char *)(uintptr_t)req->ctx_in;
+	unsigned char *out = (unsigned char *)(uintptr_t)req->ctx_out;
+	__u32 i;
+
+	if (req->ctx_size_in > req->ctx_size_out)
+		return fake_fail(EINVAL);
+	if (out)
+		memset(out, 0, req->ctx_size_out);
+	for (i = 0; i < req->ctx_size_in; i++)
+		out[i] = in[req->ctx_size_in - 1 - i];
+	req->retval = req->repeat;
+	req->duration_ns = 7;
 	return 0;
 }
 
@@ -189,13 +260,20 @@ int __wrap_ioctl(int fd, unsigned long request, ...)
 		return 0;
 	case ARRAY_IOC_CREATE:
 		return fake_array_create(arg);
+	case ARRAY_IOC_LOOKUP:
+		return fake_array_elem(request, arg);
 	case ARRAY_IOC_UPDATE:
-		return fake_array_update(fd, arg);
+		/* The arrays the fake made hold values; any other fd is the CLI's. */
+		if (fake_object_of(fd))
+			return fake_array_update(fd, arg);
+		return fake_array_elem(request, arg);
 	case PROG_IOC_LOAD:
 		return fake_prog_load(arg);
+	case PROG_IOC_INFO:
+		return fake_prog_info(arg);
 	case PROG_IOC_RUN:
 		if (!fake.prog_run_hook)
-			return __real_ioctl(fd, request, arg);
+			return fake_prog_run(arg);
 		err = fake.prog_run_hook(fd, arg);
 		return err ? fake_fail(err) : 0;
 	default:
@@ -229,4 +307,17 @@ __attribute__((constructor)) static void fake_module_from_env(void)
 	fake_module_start();
 	strncpy(fake.reply.module_version, version,
 		sizeof(fake.reply.module_version) - 1);
+	/* Every object kind, so that the CLI's commands all get through. */
+	fake.reply.features = ARENA_FEATURE_ARENA | ARENA_FEATURE_RINGBUF |
+			      ARENA_FEATURE_ARRAY | ARENA_FEATURE_PROG;
+	fake.info = (struct arena_info){
+		.size = sizeof(fake.info), .flags = ARENA_F_SEGV_ON_FAULT, .nr_pages = 4,
+		.user_addr = 0x100000000ULL, .pages_in_use = 2,
+	};
+	fake.ring_info = (struct ringbuf_info){
+		.size = sizeof(fake.ring_info), .flags = RINGBUF_F_OVERWRITE,
+		.data_size = 4096, .consumer_pos = 16, .producer_pos = 48,
+		.avail_data = 32,
+	};
+	fake.jited_eperm = getenv("ARENA_FAKE_EPERM") != NULL;
 }

@@ -19,8 +19,20 @@
  * request, its instructions and its object fds in fake.progs[] (up to
  * FAKE_PROGS_MAX) and returns a memfd, or fails with fake.prog_load_err,
  * or with what fake.prog_load_hook answers; PROG_IOC_RUN goes to
- * fake.prog_run_hook (else the real ioctl).  fake.objects[] lists every
+ * fake.prog_run_hook (else see below).  fake.objects[] lists every
  * arena, ring and array made, by fd, with its request.
+ *
+ * For the CLI's tests: LOOKUP, on any fd, and UPDATE, on an fd the fake
+ * did not make, act on an array of FAKE_ARRAY_ENTRIES values of
+ * FAKE_ARRAY_VALUE_SIZE bytes, value i being the bytes i, i + 1, ...;
+ * those updates are dropped.  PROG_IOC_INFO, on any fd, describes one
+ * program of 8 instructions ("fake_prog", x86-64 code of 9 bytes, unless
+ * jited_eperm); PROG_IOC_RUN without a hook answers retval = the repeat
+ * count and ctx_out = ctx_in with its bytes reversed.
+ *
+ * A program started with ARENA_FAKE_MODULE (see fake_module.c) also has
+ * fake.info and fake.ring_info filled in, and jited_eperm set when
+ * ARENA_FAKE_EPERM is in its environment.
  *
  * The host has no /dev/arena, so the fake is how the library's and the
  * CLI's success paths are tested there; any file opens, /dev/null will do.
@@ -89,7 +101,12 @@ struct fake_module {
 
 	int nr_objects;
 	struct fake_object objects[FAKE_OBJECTS_MAX];
+
+	bool jited_eperm;		/* PROG_IOC_INFO refuses machine code */
 };
+
+#define FAKE_ARRAY_ENTRIES	4
+#define FAKE_ARRAY_VALUE_SIZE	4
 
 /* The object the fake made with fd, or NULL. */
 const struct fake_object *fake_object_of(int fd);

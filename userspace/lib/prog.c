@@ -52,12 +52,14 @@ static void arena_prog_load_fill(struct prog_load *req,
 				 const struct arena_prog_load_opts *opts)
 {
 	const char *name = LIBARENA_OPTS_GET(opts, name, NULL);
+	const char *license = LIBARENA_OPTS_GET(opts, license, NULL);
 	size_t i;
 
 	req->obj_fds = (uintptr_t)LIBARENA_OPTS_GET(opts, obj_fds, NULL);
 	req->nr_objs = LIBARENA_OPTS_GET(opts, nr_objs, 0);
 	req->ctx_size = LIBARENA_OPTS_GET(opts, ctx_size, 0);
-	req->license = (uintptr_t)LIBARENA_OPTS_GET(opts, license, "GPL");
+	/* NULL means "GPL" whether or not the caller's opts know the field. */
+	req->license = (uintptr_t)(license ? license : "GPL");
 	req->log_buf = (uintptr_t)LIBARENA_OPTS_GET(opts, log_buf, NULL);
 	req->log_size = LIBARENA_OPTS_GET(opts, log_size, 0);
 	req->log_level = LIBARENA_OPTS_GET(opts, log_level, 0);

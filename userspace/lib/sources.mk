@@ -12,7 +12,10 @@ LIBARENA_SRCS := $(addprefix $(LIBARENA_DIR)/,arena.c btf_maps.c elf_object.c li
 					      user_ringbuf.c)
 # The ELF loader's: libbpf (BTF, the static linker), libelf, and zlib for both.
 LIBARENA_LDLIBS := -lbpf -lelf -lz
-ARENACTL_SRCS := $(LIBARENA_ROOT)/userspace/cli/arenactl.c
+ARENACTL_SRCS := $(addprefix $(LIBARENA_ROOT)/userspace/cli/,main.c arena.c array.c disasm.c \
+							 fields.c hex.c json.c list.c objref.c prog.c \
+							 prog_object.c \
+							 ring.c spawn.c)
 
 # dkms.conf holds the project's one version number.
 LIBARENA_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' \

@@ -3,9 +3,13 @@
  * arenactl: the command line over libarena.
  *
  *	arenactl [--device PATH] [--verbose] COMMAND [ARGS]
+ *	arenactl [...] arena|ring|array|prog VERB [ARGS]
  *
  * Exit status: 0 on success, 1 when the device or the library failed,
  * 2 for a command line this program does not understand.
+ *
+ * This file: the options, the command table, version and help, and the
+ * helpers every command uses; each object kind has a file of its own.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -15,27 +19,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "libarena.h"
-
-#define EXIT_USAGE	2
-
-struct cmd_ctx {
-	const char *device;
-};
-
-struct cmd {
-	const char *name;
-	const char *args;
-	const char *help;
-	int (*fn)(const struct cmd_ctx *ctx, int argc, char **argv);
-};
+#include "arenactl.h"
+#include "json.h"
 
 static void usage(FILE *f);
 
-static int usage_error(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-
-static int usage_error(const char *fmt, ...)
+int usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -52,7 +41,7 @@ static int usage_error(const char *fmt, ...)
  * "arenactl: <verb> [<object>]: <strerror>"; the library reports its
  * errors as negative errno.
  */
-static int fail(const char *verb, const char *object, int err)
+int fail(const char *verb, const char *object, int err)
 {
 	fprintf(stderr, "arenactl: %s%s%s: %s\n", verb, object ? " " : "",
 		object ? object : "", strerror(-err));
@@ -71,7 +60,7 @@ static int print_verbose(enum libarena_print_level level, const char *fmt,
 }
 
 /* getopt's '?' and ':' as our own message, naming the word it stopped at. */
-static int bad_option(int c, char **argv)
+int bad_option(int c, char **argv)
 {
 	if (c == ':')
 		return usage_error("option '%s' needs an argument",
@@ -79,33 +68,21 @@ static int bad_option(int c, char **argv)
 	return usage_error("unknown option '%s'", argv[optind - 1]);
 }
 
-/* A JSON string: module_version comes from the kernel, quote it safely. */
-static void json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = *s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
 static void version_print_json(const struct arena_version *ver)
 {
-	printf("{\"abi_version\":%u,\"page_size\":%u,\"features\":\"0x%llx\",",
-	       ver->abi_version, ver->page_size,
-	       (unsigned long long)ver->features);
-	printf("\"module_version\":");
+	json_object_begin();
+	json_key("abi_version");
+	json_u64(ver->abi_version);
+	json_key("page_size");
+	json_u64(ver->page_size);
+	json_key("features");
+	json_hex(ver->features);
+	json_key("module_version");
 	json_string(ver->module_version);
-	printf(",\"library_version\":");
+	json_key("library_version");
 	json_string(libarena_version_string());
-	printf("}\n");
+	json_object_end();
+	putchar('\n');
 }
 
 static void version_print_text(const struct arena_version *ver)
@@ -119,21 +96,15 @@ static void version_print_text(const struct arena_version *ver)
 
 static int cmd_version(const struct cmd_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
 	LIBARENA_OPTS(arena_dev_opts, opts, .path = ctx->device);
 	struct arena_version ver;
+	struct verb_opts vo;
 	struct arena_dev *dev;
-	bool json = false;
-	int c, err;
+	int err;
 
-	while ((c = getopt_long(argc, argv, ":j", longopts, NULL)) != -1) {
-		if (c != 'j')
-			return bad_option(c, argv);
-		json = true;
-	}
+	err = verb_getopt(argc, argv, &vo, NULL, NULL, NULL);
+	if (err)
+		return err;
 	if (optind < argc)
 		return usage_error("version: unexpected argument '%s'",
 				   argv[optind]);
@@ -149,7 +120,7 @@ static int cmd_version(const struct cmd_ctx *ctx, int argc, char **argv)
 	arena_dev__close(dev);
 	if (err)
 		return fail("version", NULL, err);
-	if (json)
+	if (vo.json)
 		version_print_json(&ver);
 	else
 		version_print_text(&ver);
@@ -165,8 +136,32 @@ static int cmd_help(const struct cmd_ctx *ctx, int argc, char **argv)
 	return EXIT_SUCCESS;
 }
 
+static int cmd_arena(const struct cmd_ctx *ctx, int argc, char **argv)
+{
+	return cmd_dispatch(ctx, arena_cmds, arena_ncmds, argc, argv);
+}
+
+static int cmd_ring(const struct cmd_ctx *ctx, int argc, char **argv)
+{
+	return cmd_dispatch(ctx, ring_cmds, ring_ncmds, argc, argv);
+}
+
+static int cmd_array(const struct cmd_ctx *ctx, int argc, char **argv)
+{
+	return cmd_dispatch(ctx, array_cmds, array_ncmds, argc, argv);
+}
+
+static int cmd_prog(const struct cmd_ctx *ctx, int argc, char **argv)
+{
+	return cmd_dispatch(ctx, prog_cmds, prog_ncmds, argc, argv);
+}
+
 static const struct cmd cmds[] = {
 	{ "version", "[--json]", "the module's ABI, page size, features and versions", cmd_version },
+	{ "arena", "VERB ...", "arenas: create, list, info, dump", cmd_arena },
+	{ "ring", "VERB ...", "ring buffers: create, list, info, consume", cmd_ring },
+	{ "array", "VERB ...", "arrays: list, info, lookup, update", cmd_array },
+	{ "prog", "VERB ...", "programs: list, info, dump xlated|jited, run", cmd_prog },
 	{ "help", "", "show this help", cmd_help },
 };
 
@@ -186,6 +181,79 @@ static void usage(FILE *f)
 	for (i = 0; i < ncmds; i++)
 		fprintf(f, "  %-8s %-10s %s\n", cmds[i].name, cmds[i].args,
 			cmds[i].help);
+	fprintf(f, "\nobjects: \"fd FD\" of this process, or \"pid PID fd FD\"\n");
+}
+
+static void verbs_usage(FILE *f, const char *kind, const struct cmd *verbs, size_t n)
+{
+	size_t i;
+
+	fprintf(f, "usage: arenactl %s VERB [--json] [ARGS]\n\n", kind);
+	for (i = 0; i < n; i++)
+		fprintf(f, "  %s %s %s\n      %s\n", kind, verbs[i].name, verbs[i].args,
+			verbs[i].help);
+}
+
+int cmd_dispatch(const struct cmd_ctx *ctx, const struct cmd *verbs, size_t n,
+		 int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		fprintf(stderr, "arenactl: %s: no verb given\n", argv[0]);
+		verbs_usage(stderr, argv[0], verbs, n);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "help")) {
+		verbs_usage(stdout, argv[0], verbs, n);
+		return EXIT_SUCCESS;
+	}
+	for (i = 0; i < n; i++)
+		if (!strcmp(verbs[i].name, argv[1]))
+			return verbs[i].fn(ctx, argc - 1, argv + 1);
+	fprintf(stderr, "arenactl: %s: unknown verb '%s'\n", argv[0], argv[1]);
+	verbs_usage(stderr, argv[0], verbs, n);
+	return EXIT_USAGE;
+}
+
+int verb_getopt(int argc, char **argv, struct verb_opts *vo,
+		const struct option *extra,
+		int (*on_opt)(int c, const char *arg, void *priv), void *priv)
+{
+	struct option longopts[8] = { { "json", no_argument, NULL, 'j' } };
+	size_t i;
+	int c, err;
+
+	for (i = 0; extra && extra[i].name && i + 2 < sizeof(longopts) / sizeof(longopts[0]); i++)
+		longopts[i + 1] = extra[i];
+	vo->json = false;
+	/*
+	 * Options anywhere among the verb's words (getopt moves them first);
+	 * "--" ends them, so that "create ... -- CMD -x" keeps CMD's.
+	 */
+	while ((c = getopt_long(argc, argv, ":j", longopts, NULL)) != -1) {
+		if (c == 'j') {
+			vo->json = true;
+			continue;
+		}
+		if (c == '?' || c == ':' || !on_opt)
+			return bad_option(c, argv);
+		err = on_opt(c, optarg, priv);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+
+	if (!*s || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	return errno || *end ? -EINVAL : 0;
 }
 
 static const struct cmd *cmd_find(const char *name)
