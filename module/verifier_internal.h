@@ -157,6 +157,8 @@ struct verifier_env {
 	u32 insn_idx;
 	u32 processed;
 	u32 nr_stored;
+	/* Stored states dropped from their lists, see state_visit(). */
+	struct stored_state *retired;
 	u32 compare_steps;
 	u32 next_id;
 	u32 (*idmap)[2];	/* id pairs while comparing two states */

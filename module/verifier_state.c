@@ -14,7 +14,8 @@
  * loop.  If nothing changed, the loop may never end: rejected, except at a
  * may_goto or a callback entry, whose iterations the runtime bounds; there
  * the path stops, and scalars that changed since the earlier iteration are
- * widened to unknown so that the next one is covered.
+ * widened to unknown so that the next one is covered.  Elsewhere a changed
+ * state is walked again: bounded loops unroll.
  */
 #include "verifier_internal.h"
 
@@ -293,11 +294,25 @@ static void widen_reg(const struct reg_state *old, struct reg_state *cur, bool f
 		scalar_join(cur, old);
 }
 
+static void widen_stack(const struct func_frame *of, struct func_frame *cf, bool full)
+{
+	u32 r;
+
+	for (r = 0; r < of->nr_slots && r < cf->nr_slots; r++)
+		if (of->stack[r].bytes[0] == STACK_SPILL &&
+		    cf->stack[r].bytes[0] == STACK_SPILL)
+			widen_reg(&of->stack[r].spilled, &cf->stack[r].spilled, full);
+}
+
 /*
  * Scalars that changed since an earlier iteration grow to hold both
  * values, so that a loop with a bound checked before its may_goto keeps
  * that bound; after a few rounds, or when few stored states are left,
  * they become unknown, so that the next iteration is covered for sure.
+ * The loop's own registers, and the stack of every frame, which the loop
+ * may write through pointers; not its callers' registers, which do not
+ * change while it runs: one may count the rounds of a bounded loop around
+ * the call, and must keep its range for that loop to end.
  */
 static void widen_scalars(const struct verifier_state *old,
 			  struct verifier_state *cur, bool full)
@@ -306,20 +321,14 @@ static void widen_scalars(const struct verifier_state *old,
 
 	if (old->curframe != cur->curframe)
 		return;
-	for (i = 0; i <= cur->curframe; i++) {
-		const struct func_frame *of = old->frames[i];
-		struct func_frame *cf = cur->frames[i];
-
-		if (of->callsite != cf->callsite)
+	for (i = 0; i <= cur->curframe; i++)
+		if (old->frames[i]->callsite != cur->frames[i]->callsite)
 			return;
-		for (r = 0; r < MAX_REG; r++)
-			widen_reg(&of->regs[r], &cf->regs[r], full);
-		for (r = 0; r < of->nr_slots && r < cf->nr_slots; r++)
-			if (of->stack[r].bytes[0] == STACK_SPILL &&
-			    cf->stack[r].bytes[0] == STACK_SPILL)
-				widen_reg(&of->stack[r].spilled, &cf->stack[r].spilled,
-					  full);
-	}
+	for (i = 0; i <= cur->curframe; i++)
+		widen_stack(old->frames[i], cur->frames[i], full);
+	for (r = 0; r < MAX_REG; r++)
+		widen_reg(&old->frames[cur->curframe]->regs[r],
+			  &cur->frames[cur->curframe]->regs[r], full);
 }
 
 /*
@@ -339,6 +348,26 @@ static bool is_loop_entry(const struct verifier_env *env)
 	return frame->in_callback && env->funcs[frame->func].start == env->insn_idx;
 }
 
+/*
+ * A loop entry whose list is full: a loop entered again from a bounded loop
+ * around it (each round stores states the next ones cannot use) could
+ * never be covered without a state of its own round.  The oldest stored
+ * state makes room; it may still be a parent of the paths being walked,
+ * so it lives on, unsearched, until the walk ends.
+ */
+static void retire_oldest(struct verifier_env *env, struct insn_aux *aux)
+{
+	struct stored_state **link = &aux->stored, *oldest;
+
+	while ((*link)->next)
+		link = &(*link)->next;
+	oldest = *link;
+	*link = NULL;
+	aux->nr_stored--;
+	oldest->next = env->retired;
+	env->retired = oldest;
+}
+
 int state_visit(struct verifier_env *env)
 {
 	struct verifier_state *cur = env->cur;
@@ -354,7 +383,15 @@ int state_visit(struct verifier_env *env)
 			continue;
 		if (!sl->st.branches || loop_entry)
 			return 1;
-		if (sl->st.loop_depth == cur->loop_depth)
+		/*
+		 * A walk in progress covers this one: the path went round a
+		 * loop.  Only an unchanged state proves it never ends; one
+		 * that changed (a counter whose range shrank) goes round
+		 * again, until the loop's own test ends it or the budget of
+		 * processed instructions runs out.
+		 */
+		if (sl->st.loop_depth == cur->loop_depth &&
+		    states_equal(env, cur, &sl->st))
 			return verifier_reject(env, env->insn_idx,
 					       "infinite loop detected");
 	}
@@ -366,8 +403,13 @@ int state_visit(struct verifier_env *env)
 			if (sl->st.branches)
 				widen_scalars(&sl->st, cur, full);
 	}
-	if (aux->nr_stored >= MAX_STORED_PER_INSN || env->nr_stored >= MAX_STORED)
+	if (env->nr_stored >= MAX_STORED)
 		return 0;
+	if (aux->nr_stored >= MAX_STORED_PER_INSN) {
+		if (!loop_entry)
+			return 0;
+		retire_oldest(env, aux);
+	}
 	sl = portable_zalloc(sizeof(*sl));
 	if (!sl)
 		return -ENOMEM;
@@ -398,17 +440,23 @@ void state_path_done(struct verifier_env *env)
 	}
 }
 
-void state_free_stored(struct verifier_env *env)
+static void free_stored_list(struct stored_state **list)
 {
 	struct stored_state *sl, *next;
+
+	for (sl = *list; sl; sl = next) {
+		next = sl->next;
+		state_clear(&sl->st);
+		portable_free(sl);
+	}
+	*list = NULL;
+}
+
+void state_free_stored(struct verifier_env *env)
+{
 	u32 i;
 
-	for (i = 0; i < env->prog->len; i++) {
-		for (sl = env->aux[i].stored; sl; sl = next) {
-			next = sl->next;
-			state_clear(&sl->st);
-			portable_free(sl);
-		}
-		env->aux[i].stored = NULL;
-	}
+	for (i = 0; i < env->prog->len; i++)
+		free_stored_list(&env->aux[i].stored);
+	free_stored_list(&env->retired);
 }

@@ -38,6 +38,22 @@ static const struct vcase loop_cases[] = {
 	       I_MOV64_REG(3, 6), I_ALU64_REG(BPF_ADD, 3, 2), I_LDX(BPF_DW, 4, 3, 0),
 	       I_ALU64_REG(BPF_ADD, 0, 4), I_ALU64_IMM(BPF_ADD, 1, 1),
 	       I_JMP_IMM(BPF_JLE, 1, 8, -8), I_EXIT()),
+	/*
+	 * for (i = ctx; i < 100; i++) {}: the range of i shrinks each round
+	 * and covers the next one's; walked round by round to the end, not
+	 * taken for an infinite loop.
+	 */
+	PASS("loop/bounded-unknown-start", NONE, 8, I_LDX(BPF_DW, 6, 1, 0),
+	     I_JMP_IMM(BPF_JGT, 6, 100, 2), I_ALU64_IMM(BPF_ADD, 6, 1),
+	     I_JMP_IMM(BPF_JLT, 6, 100, -2), RET0),
+	/*
+	 * A bounded loop around a call to a function with a may_goto loop:
+	 * widening in the callee leaves the caller's counter alone.
+	 */
+	PASS("loop/bounded-around-may-goto-call", NONE, 0, I_MOV64_IMM(6, 0),
+	     I_MOV64_REG(1, 6), I_CALL_FUNC(4), I_ALU64_IMM(BPF_ADD, 6, 1),
+	     I_JMP_IMM(BPF_JLT, 6, 20, -4), RET0,
+	     I_MOV64_IMM(0, 0), I_MAY_GOTO(2), I_ALU64_IMM(BPF_ADD, 0, 1), I_JA(-3), I_EXIT()),
 	REJECT("loop/infinite-self-jump", NONE, 0, "1: infinite loop detected",
 	       I_MOV64_IMM(0, 0), I_JA(-1)),
 	REJECT("loop/infinite-unchanged", NONE, 8, "2: infinite loop detected",
