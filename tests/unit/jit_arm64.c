@@ -9,6 +9,7 @@
  */
 #include <stdint.h>
 
+#include "a64_insns.h"
 #include "insns.h"
 #include "jit_harness.h"
 
@@ -24,20 +25,13 @@ static const struct jt_options a64_modes[] = {
 
 static u32 a64_insn(const struct jit_image *image, u32 i)
 {
-	u32 insn;
-
-	memcpy(&insn, image->code + 4 * i, sizeof(insn));
-	return insn;
+	return a64_word(image->code, i);
 }
 
 /* How many instructions of image match value under mask. */
 static u32 a64_count(const struct jit_image *image, u32 mask, u32 value)
 {
-	u32 i, n = 0;
-
-	for (i = 0; i < image->len / 4; i++)
-		n += (a64_insn(image, i) & mask) == value;
-	return n;
+	return a64_count_in(image->code, image->len, mask, value);
 }
 
 /* bti c and paciasp open every function, autiasp comes before each ret. */
@@ -143,14 +137,6 @@ static void logic_immediates_match_interpreter(void)
 	TAP_EXPECT(tried >= 4 * 44);
 	printf("# %u logical immediates\n", tried);
 }
-
-/* Instruction classes of the two kinds of atomics. */
-#define A64_LSE_MASK	0x3f200c00U	/* ldadd, ldclr, ldeor, ldset, swp */
-#define A64_LSE_OP	0x38200000U
-#define A64_CAS_MASK	0x3fa07c00U
-#define A64_CAS		0x08a07c00U
-#define A64_LDXR_MASK	0x3ffffc00U
-#define A64_LDXR	0x085f7c00U
 
 /*
  * With lse every atomic is one LSE instruction, without it none is and a

@@ -7,18 +7,21 @@
  * and exception-table entries back.
  */
 #define _GNU_SOURCE
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/auxv.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <arena_kmod.h>
 
+#include "a64_insns.h"
 #include "bpf_isa.h"
 #include "dev.h"
 #include "prog_text.h"
@@ -31,6 +34,10 @@
 #define POOL_LOADS_MAX	20000
 /* Load/unload rounds of the churn test. */
 #define CHURN_ROUNDS	3000
+/* arm64's AT_HWCAP bit for LSE atomics, for headers of other architectures */
+#ifndef HWCAP_ATOMICS
+#define HWCAP_ATOMICS	(1UL << 8)
+#endif
 
 static bool jit_native(void)
 {
@@ -193,12 +200,31 @@ static void dump_unprivileged(void *arg)
 	TAP_EXPECT_EQ(info.jited_len, c->jited_len);
 }
 
+/* The program's machine code, *len bytes, or NULL when it has none. */
+static uint8_t *jited_code(int fd, uint32_t *len)
+{
+	struct prog_info info;
+	uint8_t *code;
+
+	if (dev_prog_info(fd, &info) || !info.jited_len)
+		return NULL;
+	code = calloc(1, info.jited_len);
+	info.jited = (uintptr_t)code;
+	if (!code || ioctl(fd, PROG_IOC_INFO, &info)) {
+		free(code);
+		return NULL;
+	}
+	*len = info.jited_len;
+	return code;
+}
+
 /* Root reads the machine code, the same twice; others only its length. */
 static void jited_dump(void)
 {
 	int fd = load_must("mov %r0, 7\nadd %r0, %r1\nexit", NULL, 0, 0);
 	struct dump_check check = { .prog_fd = fd };
 	struct prog_info info;
+	uint32_t len_b = 0;
 	uint8_t *a, *b;
 
 	TAP_EXPECT_OK(dev_prog_info(fd, &info));
@@ -208,22 +234,50 @@ static void jited_dump(void)
 		return;
 	}
 	TAP_EXPECT(info.jited_len > 0 && info.jited_len < 4096);
-	check.jited_len = info.jited_len;
-	a = calloc(1, info.jited_len);
-	b = calloc(1, info.jited_len);
-	info.jited = (uintptr_t)a;
-	TAP_EXPECT_OK(ioctl(fd, PROG_IOC_INFO, &info) ? -errno : 0);
-	info.jited = (uintptr_t)b;
-	TAP_EXPECT_OK(ioctl(fd, PROG_IOC_INFO, &info) ? -errno : 0);
-	TAP_EXPECT(!memcmp(a, b, check.jited_len));
+	a = jited_code(fd, &check.jited_len);
+	b = jited_code(fd, &len_b);
+	TAP_EXPECT(a && b);
+	if (a && b) {
+		TAP_EXPECT_EQ(check.jited_len, info.jited_len);
+		TAP_EXPECT_EQ(len_b, info.jited_len);
+		TAP_EXPECT(!memcmp(a, b, check.jited_len));
+	}
 	/* x86-64: ends in ret or a jmp rel32 to the return thunk, then int3. */
-	if (dev_native_jit() == PROG_JIT_X86_64 && check.jited_len > 6) {
+	if (a && dev_native_jit() == PROG_JIT_X86_64 && check.jited_len > 6) {
 		TAP_EXPECT_EQ(a[check.jited_len - 1], 0xcc);
 		TAP_EXPECT(a[check.jited_len - 2] == 0xc3 || a[check.jited_len - 6] == 0xe9);
 	}
 	EXPECT_EXITED_0(child_run(dump_unprivileged, &check));
 	free(a);
 	free(b);
+	close(fd);
+}
+
+/*
+ * arm64 atomics follow the CPU: one LSE instruction each where it has them
+ * (HWCAP_ATOMICS), a load-exclusive loop elsewhere; 6.1-arm64 boots a
+ * Cortex-A57, which has none, 6.12-arm64 QEMU's max CPU, which has them.
+ */
+static void arm64_atomics_follow_cpu(void)
+{
+	int fd = load_must("stdw [%r10-8], 1\nmov %r2, 3\nlock add [%r10-8], %r2\n"
+			   "lock fetch xor [%r10-8], %r2\nmov %r0, 0\nexit", NULL, 0, 0);
+	bool lse = getauxval(AT_HWCAP) & HWCAP_ATOMICS;
+	uint32_t len = 0;
+	uint8_t *code;
+
+	if (dev_native_jit() != PROG_JIT_ARM64) {
+		close(fd);
+		return;
+	}
+	code = jited_code(fd, &len);
+	TAP_EXPECT(code != NULL);
+	if (code) {
+		TAP_EXPECT_EQ(a64_count_in(code, len, A64_LSE_MASK, A64_LSE_OP), lse ? 2 : 0);
+		TAP_EXPECT_EQ(a64_count_in(code, len, A64_LDXR_MASK, A64_LDXR), lse ? 0 : 2);
+		printf("# %s\n", lse ? "LSE atomics" : "load-exclusive loops");
+	}
+	free(code);
 	close(fd);
 }
 
@@ -354,6 +408,7 @@ static const struct tap_test tests[] = {
 	{ "jit", "info-bad-args", info_bad_args },
 	{ "jit", "info-shows-arena-rewrites", info_shows_arena_rewrites },
 	{ "jit", "jited-dump", jited_dump },
+	{ "jit", "arm64-atomics-follow-cpu", arm64_atomics_follow_cpu },
 	{ "jit", "arena-faults-compiled", arena_faults_compiled },
 	{ "jit", "pool-exhaustion-and-churn", pool_exhaustion_and_churn },
 };
