@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 #   make			module for the running kernel (or KDIR=...), library, CLI,
-#				bpf_conformance_plugin
+#				examples, bpf_conformance_plugin
 #   make ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- KDIR=...	cross-build
 #   make check [KERNELS="6.1-amd64 ..."]	unit tests + VM suite on each kernel
 #   make vm-test KERNEL=6.1-amd64 [EXTRA=/abs/a,/abs/b]	one VM run, extra tests
@@ -33,7 +33,7 @@ comma := ,
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
 DIST := arena-kmod-$(VERSION)
 
-all: module userspace conformance-plugin
+all: module userspace examples conformance-plugin
 
 module:
 	@test -d $(KDIR) || { echo "No kernel build directory at $(KDIR):" \
@@ -42,6 +42,10 @@ module:
 
 userspace:
 	$(MAKE) -C userspace O=$(USER_OUT) CC=$(USER_CC)
+
+# examples/: build/<arch>/bin/linked-list, shared-htab, event-stream.
+examples:
+	$(MAKE) -C examples O=$(USER_OUT) CC=$(USER_CC)
 
 # The engine for bpf_conformance's runner: build/<arch>/bin/bpf_conformance_plugin.
 conformance-plugin:
@@ -113,5 +117,5 @@ clean:
 	rm -rf $(BUILD)
 	if [ -d $(KDIR) ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 
-.PHONY: all module userspace conformance-plugin install modules_install check vm-test demo \
+.PHONY: all module userspace examples conformance-plugin install modules_install check vm-test demo \
 	bench fuzz kernels deps deps-present dist deb rpm clean

@@ -16,3 +16,7 @@ show cat /sys/module/arena_kmod/version
 show arenactl version
 show arenactl version --json
 show arena-demo
+# The examples of examples/ (README.md there says what each shows).
+show linked-list
+show shared-htab
+show event-stream

@@ -62,11 +62,12 @@ vm_build_module() {
 		>"$dir.log" 2>&1 && ! grep -q -E 'warning:|error:' "$dir.log"
 }
 
-# vm_build_userspace: the static library, CLI and VM test binaries for the
-# tag's architecture, into $ubuild.
+# vm_build_userspace: the static library, CLI, examples and VM test
+# binaries for the tag's architecture, into $ubuild.
 vm_build_userspace() {
 	ubuild=$build/$arch-static
 	make -s -C "$top/userspace" O="$ubuild" CC="$cc" STATIC=1 >&2 &&
+		make -s -C "$top/examples" O="$ubuild" CC="$cc" STATIC=1 >&2 &&
 		make -s -C "$top/tests/vm" O="$ubuild" CC="$cc" >&2
 }
 
