@@ -87,6 +87,7 @@ vm_initramfs() {
 	fi
 	[ $# -eq 0 ] || cp "$@" "$root/tests/"
 	echo "${test_timeout:-300}" >"$root/test-timeout"
+	echo "${STRESS_SCALE:-1}" >"$root/stress-scale"
 	(cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet) >"$cpio"
 }
 
