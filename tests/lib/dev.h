@@ -68,6 +68,14 @@ static inline int dev_arena_mapped(__u32 flags, __u64 nr_pages, __u64 user_addr,
 	return fd;
 }
 
+/* Undoes dev_arena_mapped(). */
+static inline void dev_arena_close(int fd, void *mem, __u64 nr_pages)
+{
+	if (mem != MAP_FAILED)
+		munmap(mem, nr_pages * sysconf(_SC_PAGESIZE));
+	close(fd);
+}
+
 /* ARRAY_IOC_CREATE: the array's fd, or -errno. */
 static inline int dev_array_new(__u32 flags, __u32 value_size, __u32 max_entries)
 {

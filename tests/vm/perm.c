@@ -88,12 +88,10 @@ static bool objects_open(struct objects *o)
 
 static void objects_close(struct objects *o)
 {
-	if (o->mem != MAP_FAILED)
-		munmap(o->mem, ARENA_PAGES * psz());
 	close(o->prog);
 	close(o->array);
 	close(o->ring);
-	close(o->arena);
+	dev_arena_close(o->arena, o->mem, ARENA_PAGES);
 }
 
 /* ---- no access to the device, no operation ---- */

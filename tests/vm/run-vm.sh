@@ -12,7 +12,7 @@
 # after ours (the harness self-test uses it to oops on purpose), --only keeps
 # only the named test binaries of ours (tests/vm/NAME.c; `make stress` and
 # quick runs while developing), STRESS_SCALE in the environment multiplies
-# the stress tests' counts (tests/lib/stress.h).  ARENA_KO
+# the stress tests' counts (tests/vm/stress.c).  ARENA_KO
 # boots a module built elsewhere (DKMS, for the packaging tests) instead of
 # building one with the self-tests; its vermagic must name TAG's kernel.
 #
