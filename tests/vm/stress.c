@@ -121,6 +121,7 @@ static const char ring_prog[] =
 struct ring_producer {
 	int ring, prog;
 	uint64_t id, records;
+	atomic_ullong *full;	/* shared by the processes: retries */
 };
 
 /* One record by the program (even seq) or by the ioctl: false if full. */
@@ -152,11 +153,14 @@ static void producer_process(void *arg)
 	uint64_t seq = 0;
 
 	pin_to_cpu(p->id);
-	while (seq < p->records)
-		if (produce_one(p, seq))
+	while (seq < p->records) {
+		if (produce_one(p, seq)) {
 			seq++;
-		else
+		} else {
+			++*p->full;
 			sched_yield();
+		}
+	}
 }
 
 struct ring_check {
@@ -203,6 +207,12 @@ static void mpsc_ring_programs_and_processes(void)
 	int i, status;
 
 	memset(&c, 0, sizeof(c));
+	p.full = mmap(NULL, sizeof(*p.full), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		      -1, 0);
+	TAP_EXPECT(p.full != MAP_FAILED);
+	if (p.full == MAP_FAILED)
+		return;
+	*p.full = 0;
 	p.prog = load_must(ring_prog, &p.ring, 1, 16);
 	rb = arena_ring_buffer__new(p.ring, check_record, &c, NULL);
 	TAP_EXPECT(rb != NULL);
@@ -231,10 +241,11 @@ static void mpsc_ring_programs_and_processes(void)
 	TAP_EXPECT_EQ(c.bad, 0);
 	for (i = 0; i < RING_PRODUCERS; i++)
 		TAP_EXPECT_EQ(c.next[i], p.records);
-	printf("# %llu records from %d processes on %ld CPUs in %llu ms\n",
+	printf("# %llu records from %d processes on %ld CPUs in %llu ms, %llu retries on a full ring\n",
 	       (unsigned long long)c.total, RING_PRODUCERS, sysconf(_SC_NPROCESSORS_ONLN),
-	       (unsigned long long)(now_ms() - t0));
+	       (unsigned long long)(now_ms() - t0), (unsigned long long)*p.full);
 out:
+	munmap(p.full, sizeof(*p.full));
 	arena_ring_buffer__free(rb);
 	close(p.prog);
 	close(p.ring);
