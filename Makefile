@@ -7,6 +7,7 @@
 #   make vm-test KERNEL=6.1-amd64 [EXTRA=/abs/a,/abs/b]	one VM run, extra tests
 #   make demo			boot Debian's 6.1 in QEMU and show the device at work
 #   make fuzz [FUZZ_SECONDS=60]	each libFuzzer target (tests/fuzz) for that long
+#   make stress [KERNEL=...] [STRESS_SCALE=10]	the VM's stress suite, counts multiplied
 #   make bench [BENCH_KERNEL=6.12-amd64]	ours against the kernel's BPF arena and ring, in QEMU
 #   make deps			install the Debian packages all this needs (root)
 #   make kernels		fetch the test kernels into .cache/ (done on demand)
@@ -70,6 +71,13 @@ demo: deps-present
 bench: deps-present
 	ARENA_BUILD=$(BUILD) bench/run.sh $(BENCH_KERNEL)
 
+# The stress suite alone (tests/vm/stress.c), STRESS_SCALE times the counts
+# make check runs, with room for it: under TCG a scale of 10 takes minutes.
+STRESS_SCALE ?= 10
+stress: deps-present
+	STRESS_SCALE=$(STRESS_SCALE) ARENA_BUILD=$(BUILD) tests/vm/run-vm.sh --only stress \
+		--timeout $$((600 + 300 * $(STRESS_SCALE))) $(KERNEL)
+
 FUZZ_SECONDS ?= 60
 fuzz: deps-present
 	$(MAKE) -C tests/fuzz O=$(BUILD)/host FUZZ_SECONDS=$(FUZZ_SECONDS) run
@@ -118,4 +126,4 @@ clean:
 	if [ -d $(KDIR) ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 
 .PHONY: all module userspace examples conformance-plugin install modules_install check vm-test demo \
-	bench fuzz kernels deps deps-present dist deb rpm clean
+	bench stress fuzz kernels deps deps-present dist deb rpm clean

@@ -5,8 +5,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <arena_kmod.h>
@@ -38,6 +40,40 @@ static inline int dev_ioctl(unsigned long cmd, void *arg)
 		ret = -errno;
 	close(dev);
 	return ret;
+}
+
+/*
+ * ARENA_IOC_CREATE of nr_pages, mapped read-write at user_addr (0: where
+ * the kernel chooses): the arena's fd, or -errno; *mem is the mapping, or
+ * MAP_FAILED with a failed check.
+ */
+static inline int dev_arena_mapped(__u32 flags, __u64 nr_pages, __u64 user_addr, void **mem)
+{
+	struct arena_create req = {
+		.size = sizeof(req),
+		.flags = flags,
+		.nr_pages = nr_pages,
+		.user_addr = user_addr,
+	};
+	size_t len = nr_pages * sysconf(_SC_PAGESIZE);
+	int fd = dev_ioctl(ARENA_IOC_CREATE, &req);
+
+	*mem = MAP_FAILED;
+	if (fd >= 0)
+		*mem = mmap((void *)(uintptr_t)user_addr, len, PROT_READ | PROT_WRITE,
+			    MAP_SHARED | (user_addr ? MAP_FIXED_NOREPLACE : 0), fd, 0);
+	if (*mem == MAP_FAILED)
+		tap_fail(__FILE__, __LINE__, "arena of %llu pages: %s",
+			 (unsigned long long)nr_pages, strerror(fd < 0 ? -fd : errno));
+	return fd;
+}
+
+/* Undoes dev_arena_mapped(). */
+static inline void dev_arena_close(int fd, void *mem, __u64 nr_pages)
+{
+	if (mem != MAP_FAILED)
+		munmap(mem, nr_pages * sysconf(_SC_PAGESIZE));
+	close(fd);
 }
 
 /* ARRAY_IOC_CREATE: the array's fd, or -errno. */

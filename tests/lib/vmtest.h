@@ -6,12 +6,14 @@
 #ifndef ARENA_TEST_VMTEST_H
 #define ARENA_TEST_VMTEST_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -68,6 +70,40 @@ static inline int write_sysfs(const char *path, unsigned long long v)
 	if (fclose(f))
 		err = -errno;
 	return err;
+}
+
+/* How many fds this process has open: a leak shows as a higher count. */
+static inline int open_fd_count(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d) {
+		tap_fail(__FILE__, __LINE__, "opendir /proc/self/fd: %s", strerror(errno));
+		return -1;
+	}
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n - 1;	/* the directory's own */
+}
+
+/*
+ * The module's reference count once it is back to base, or what it is
+ * after two seconds: closed objects are freed after an RCU grace period.
+ */
+static inline long long refcnt_settled(long long base)
+{
+	struct timespec pause = { 0, 20 * 1000 * 1000 };
+	long long n = read_sysfs(REFCNT_PATH);
+	int i;
+
+	for (i = 0; i < 100 && n != base; i++) {
+		nanosleep(&pause, NULL);
+		n = read_sysfs(REFCNT_PATH);
+	}
+	return n;
 }
 
 /* Runs fn(arg) in a child; its checks count there; returns the status. */

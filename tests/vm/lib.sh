@@ -93,7 +93,9 @@ vm_initramfs() {
 		cp -r "$ubuild/tests/vm-data/." "$root/data/"
 	fi
 	[ $# -eq 0 ] || cp "$@" "$root/tests/"
-	echo "${test_timeout:-300}" >"$root/test-timeout"
+	# STRESS_SCALE multiplies the stress tests' counts, and so their time.
+	echo "$((${test_timeout:-300} * ${STRESS_SCALE:-1}))" >"$root/test-timeout"
+	echo "${STRESS_SCALE:-1}" >"$root/stress-scale"
 	(cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet) >"$cpio"
 }
 

@@ -4,12 +4,15 @@
 # Boots one of Debian's kernels in QEMU with our module and the VM test
 # binaries, and reports TAP lines "ok - <tag>/<suite>/<name>" on stdout.
 #
-#   tests/vm/run-vm.sh [--extra BIN]... [--extra-ko KO]... [--timeout S] TAG
+#   tests/vm/run-vm.sh [--extra BIN]... [--extra-ko KO]... [--only NAME]... [--timeout S] TAG
 #   ARENA_KO=/path/arena_kmod.ko tests/vm/run-vm.sh ... TAG
 #
 # TAG is 6.1-amd64, 6.12-amd64, 6.1-arm64 or 6.12-arm64.  --extra adds a
 # static test binary (run and counted like ours), --extra-ko a module loaded
-# after ours (the harness self-test uses it to oops on purpose).  ARENA_KO
+# after ours (the harness self-test uses it to oops on purpose), --only keeps
+# only the named test binaries of ours (tests/vm/NAME.c; `make stress` and
+# quick runs while developing), STRESS_SCALE in the environment multiplies
+# the stress tests' counts (tests/vm/stress.c).  ARENA_KO
 # boots a module built elsewhere (DKMS, for the packaging tests) instead of
 # building one with the self-tests; its vermagic must name TAG's kernel.
 #
@@ -25,16 +28,18 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 
 extras=()
 extra_kos=()
+only=()
 vm_timeout=600
 while [ $# -gt 1 ]; do
 	case "$1" in
 	--extra) extras+=("$2"); shift 2 ;;
 	--extra-ko) extra_kos+=("$2"); shift 2 ;;
+	--only) only+=("$2"); shift 2 ;;
 	--timeout) vm_timeout=$2; shift 2 ;;
 	*) break ;;
 	esac
 done
-[ $# -eq 1 ] || { echo "usage: $0 [--extra BIN]... [--extra-ko KO]... [--timeout S] TAG" >&2; exit 2; }
+[ $# -eq 1 ] || { echo "usage: $0 [--extra BIN]... [--extra-ko KO]... [--only NAME]... [--timeout S] TAG" >&2; exit 2; }
 vm_setup "$1"
 
 work=$build/vm/$tag
@@ -75,6 +80,10 @@ vm_build_userspace
 mkdir -p "$work/initramfs/extra-ko"
 [ ${#extra_kos[@]} -eq 0 ] || cp "${extra_kos[@]}" "$work/initramfs/extra-ko/"
 mapfile -t bins < <(vm_test_binaries)
+if [ ${#only[@]} -gt 0 ]; then
+	mapfile -t bins < <(printf '%s\n' "${bins[@]}" |
+		grep -x -F -f <(printf "$ubuild/tests/vm/%s\n" "${only[@]}"))
+fi
 # Test binaries that need the self-test build's ARENA_SELFTEST_IOC_* (a
 # user-to-kernel ring drained from user space): a production module, as
 # DKMS builds it, has none of those commands.
