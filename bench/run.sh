@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # `make bench`: boots one of Debian's kernels in QEMU with our module and
-# the benchmarks (bench/arena, bench/ringbuf) as the only tests, and keeps
-# what they measured:
+# the benchmarks (bench/arena, bench/ringbuf, bench/progs) as the only
+# tests, and keeps what they measured:
 #
-#   [BENCHES="arena ringbuf"] bench/run.sh [--rounds N] [TAG]
+#   [BENCHES="arena ringbuf progs"] bench/run.sh [--rounds N] [TAG]
 #					(TAG: 6.12-amd64 by default)
 #
 # Writes bench/results/<date>-<kernel release>-<arch>-<benchmark>.json for
@@ -41,7 +41,7 @@ release=$(cat "$kdir/release")
 source=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)
 source_changed=$(git -C "$top" status --porcelain -- Kbuild module include 2>/dev/null |
 	tr '\n' ' ' | sed 's/ *$//')
-benches=${BENCHES:-arena ringbuf}
+benches=${BENCHES:-arena ringbuf progs}
 echo "bench: building arena_kmod and the benchmarks ($benches) for $release ($arch)" >&2
 vm_build_module "$work/kmod" || die "module build failed or warned: $work/kmod.log"
 vm_build_userspace
@@ -57,6 +57,9 @@ for b in $benches; do
 	cp "$ubuild/bench/$b" "$work/initramfs/bench-$b"
 	scripts+=("$work/$b")
 done
+# bench/progs loads these BPF objects (PROGS_DIR in bench/progs.c).
+mkdir -p "$work/initramfs/bench-bpf"
+cp "$ubuild"/bench/bpf/*.bpf.o "$work/initramfs/bench-bpf/"
 test_timeout=900 vm_initramfs "$work/initramfs" "$work/initramfs.cpio" \
 	"$work/kmod/arena_kmod.ko" "${scripts[@]}"
 
@@ -117,7 +120,8 @@ report() {
 	} >"$out"
 	echo "bench: results in ${out#"$top"/}" >&2
 
-	# The table: one row per scenario, ours and the kernel's side by side.
+	# The table: one row per scenario, ours and the kernel's side by side
+	# (or our JIT and our interpreter).
 	awk '
 	function field(line, key,    m) {
 		if (match(line, "\"" key "\":(\"[^\"]*\"|[^,}]*)")) {
@@ -136,11 +140,12 @@ report() {
 	}
 	{
 		s = field($0, "scenario"); i = field($0, "impl")
+		i = i == "jit" ? "ours" : i == "interp" ? "kernel" : i
 		if (!(s in unit)) { order[n++] = s; unit[s] = field($0, "unit") }
 		med[s, i] = field($0, "median"); lo[s, i] = field($0, "min"); hi[s, i] = field($0, "max")
 	}
 	END {
-		print "| scenario | unit | better | ours: median (min-max) | kernel: median (min-max) | ours/kernel |"
+		print "| scenario | unit | better | ours (jit): median (min-max) | kernel (interp): median (min-max) | ours/kernel (jit/interp) |"
 		print "|---|---|---|---|---|---|"
 		for (k = 0; k < n; k++) {
 			s = order[k]
