@@ -7,7 +7,8 @@
 #   make vm-test KERNEL=6.1-amd64 [EXTRA=/abs/a,/abs/b]	one VM run, extra tests
 #   make demo			boot Debian's 6.1 in QEMU and show the device at work
 #   make fuzz [FUZZ_SECONDS=60]	each libFuzzer target (tests/fuzz) for that long
-#   make bench [BENCH_KERNEL=6.12-amd64]	ours against the kernel's BPF arena and ring, in QEMU
+#   make bench [BENCH_KERNEL=6.12-amd64]	ours against the kernel's BPF arena, ring and programs, in QEMU
+#   make bench-report		plots (gnuplot) and tables of the newest results into docs/performance.md
 #   make deps			install the Debian packages all this needs (root)
 #   make kernels		fetch the test kernels into .cache/ (done on demand)
 #   make dist			build/arena-kmod-<version>.tar.gz of HEAD, with the RPM spec
@@ -66,6 +67,10 @@ demo: deps-present
 bench: deps-present
 	ARENA_BUILD=$(BUILD) bench/run.sh $(BENCH_KERNEL)
 
+# Not behind deps-present: without gnuplot it still writes the tables.
+bench-report:
+	bench/report.sh
+
 FUZZ_SECONDS ?= 60
 fuzz: deps-present
 	$(MAKE) -C tests/fuzz O=$(BUILD)/host FUZZ_SECONDS=$(FUZZ_SECONDS) run
@@ -114,4 +119,4 @@ clean:
 	if [ -d $(KDIR) ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 
 .PHONY: all module userspace conformance-plugin install modules_install check vm-test demo \
-	bench fuzz kernels deps deps-present dist deb rpm clean
+	bench bench-report fuzz kernels deps deps-present dist deb rpm clean

@@ -122,40 +122,7 @@ report() {
 
 	# The table: one row per scenario, ours and the kernel's side by side
 	# (or our JIT and our interpreter).
-	awk '
-	function field(line, key,    m) {
-		if (match(line, "\"" key "\":(\"[^\"]*\"|[^,}]*)")) {
-			m = substr(line, RSTART + length(key) + 3, RLENGTH - length(key) - 3)
-			gsub(/"/, "", m)
-			return m
-		}
-		return ""
-	}
-	function num(x) {
-		x += 0
-		return x >= 1000 || x <= -1000 ? sprintf("%.0f", x) : sprintf("%.3g", x)
-	}
-	function cell(s, i) {
-		return (s, i) in med ? num(med[s, i]) " (" num(lo[s, i]) "-" num(hi[s, i]) ")" : "-"
-	}
-	{
-		s = field($0, "scenario"); i = field($0, "impl")
-		i = i == "jit" ? "ours" : i == "interp" ? "kernel" : i
-		if (!(s in unit)) { order[n++] = s; unit[s] = field($0, "unit") }
-		med[s, i] = field($0, "median"); lo[s, i] = field($0, "min"); hi[s, i] = field($0, "max")
-	}
-	END {
-		print "| scenario | unit | better | ours (jit): median (min-max) | kernel (interp): median (min-max) | ours/kernel (jit/interp) |"
-		print "|---|---|---|---|---|---|"
-		for (k = 0; k < n; k++) {
-			s = order[k]
-			ratio = "-"
-			if ((s, "ours") in med && (s, "kernel") in med && med[s, "kernel"] != 0)
-				ratio = num(med[s, "ours"] / med[s, "kernel"])
-			printf "| %s | %s | %s | %s | %s | %s |\n", s, unit[s],
-				unit[s] ~ /\/s$/ ? "higher" : "lower", cell(s, "ours"), cell(s, "kernel"), ratio
-		}
-	}' "$work/$b.jsonl"
+	awk -f "$top/bench/json.awk" -f "$top/bench/table.awk" "$work/$b.jsonl"
 }
 
 for b in $benches; do
