@@ -33,7 +33,7 @@ END {
 		else if (s ~ /^prog-arena-/)
 			row("arena-heavy program time, ours/kernel", s, a / b, 1.1, 0)
 		else if (s ~ /^prog-/)
-			row("compute program time, ours/kernel", s, a / b, 1.05, 0)
+			row("compute (no arena) program time, ours/kernel", s, a / b, 1.05, 0)
 		else if (s ~ /^load-/)
 			row("load time (verify + JIT), ours/kernel", s, a / b, 0.5, 0)
 	}
