@@ -135,6 +135,7 @@ static struct arena_program *case_prog(const struct loaded *l, const char *name)
 
 /* ---- the kernel's side: maps and programs from our loader's output ---- */
 
+/* The map's place in the object's order, which is that of the kernel's maps. */
 static int kern_map_index(const struct arena_object *obj, const struct arena_object_map *map)
 {
 	const struct arena_object_map *m = NULL;
@@ -255,9 +256,9 @@ static bool kern_kfuncs_resolve(struct bpf_insn *insns, size_t cnt)
 }
 
 /*
- * BPF_PROG_LOAD of the program's instructions, its maps the kernel's ones
- * in its own index order: the fd, or -1 (the verifier's log printed).
- * The system call alone takes *seconds.
+ * BPF_PROG_LOAD of the program's instructions, their map indexes naming
+ * the kernel's maps: the fd, or -1 (the verifier's log printed).  *seconds
+ * is the time of the system call alone.
  */
 static int kern_prog_load(const struct loaded *l, const char *name, double *seconds)
 {
@@ -270,8 +271,11 @@ static int kern_prog_load(const struct loaded *l, const char *name, double *seco
 	double t0;
 	int fd = -1;
 
-	if (!insns || nr > PROG_OBJS_MAX)
+	if (!insns || nr > PROG_OBJS_MAX) {
+		errno = insns ? E2BIG : ENOMEM;
+		error(name);
 		goto out;
+	}
 	memcpy(insns, arena_program__insns(prog), cnt * sizeof(*insns));
 	if (!kern_kfuncs_resolve(insns, cnt))
 		goto out;
