@@ -69,9 +69,14 @@ plot() {
 		echo "set multiplot layout $((($(wc -l <"$data/list") + 2) / 3)),3 title '$(basename "$json" .json)'"
 		echo "set style fill solid 0.5 border -1"
 		echo "set boxwidth 0.6"
-		echo "set yrange [0:*]"
 		echo "set xrange [-0.6:1.6]"
 		while IFS=$'\t' read -r s unit; do
+			# Bars from 0, unless a value is below it (memory deltas can be).
+			if awk '$3 < 0 { neg = 1 } END { exit !neg }' "$data/$s"; then
+				echo "set yrange [*:*]"
+			else
+				echo "set yrange [0:*]"
+			fi
 			echo "set title '$s' noenhanced"
 			echo "set ylabel '$unit' noenhanced"
 			echo "plot '$data/$s' using 0:2:3:4:xticlabels(1) with boxerrorbars notitle"
