@@ -8,7 +8,8 @@
 #   make demo			boot Debian's 6.1 in QEMU and show the device at work
 #   make fuzz [FUZZ_SECONDS=60]	each libFuzzer target (tests/fuzz) for that long
 #   make stress [KERNEL=...] [STRESS_SCALE=10]	the VM's stress suite, counts multiplied
-#   make bench [BENCH_KERNEL=6.12-amd64]	ours against the kernel's BPF arena and ring, in QEMU
+#   make bench [BENCH_KERNEL=6.12-amd64]	ours against the kernel's BPF arena, ring and programs, in QEMU
+#   make bench-report		plots (gnuplot) and tables of the newest results into docs/performance.md
 #   make deps			install the Debian packages all this needs (root)
 #   make kernels		fetch the test kernels into .cache/ (done on demand)
 #   make dist			build/arena-kmod-<version>.tar.gz of HEAD, with the RPM spec
@@ -78,6 +79,10 @@ stress: deps-present
 	STRESS_SCALE=$(STRESS_SCALE) ARENA_BUILD=$(BUILD) tests/vm/run-vm.sh --only stress \
 		--timeout $$((600 + 300 * $(STRESS_SCALE))) $(KERNEL)
 
+# Not behind deps-present: without gnuplot it still writes the tables.
+bench-report:
+	bench/report.sh
+
 FUZZ_SECONDS ?= 60
 fuzz: deps-present
 	$(MAKE) -C tests/fuzz O=$(BUILD)/host FUZZ_SECONDS=$(FUZZ_SECONDS) run
@@ -125,5 +130,6 @@ clean:
 	rm -rf $(BUILD)
 	if [ -d $(KDIR) ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 
+
 .PHONY: all module userspace examples conformance-plugin install modules_install check vm-test demo \
-	bench stress fuzz kernels deps deps-present dist deb rpm clean
+	bench bench-report stress fuzz kernels deps deps-present dist deb rpm clean

@@ -55,6 +55,12 @@ struct series {
 struct scenario {
 	const char *name;
 	bool ours_only;
+	/*
+	 * Two implementations of ours compared with each other (e.g. "jit"
+	 * and "interp"), run whether or not the kernel's counterpart exists,
+	 * instead of ours and the kernel's; NULL for those.
+	 */
+	const char *const *impl_names;
 	const char *note;		/* printed before it runs */
 	bool (*run)(enum impl impl, double *v);
 	struct series series[MAX_VALUES];	/* one per value run() gives */
@@ -68,7 +74,7 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static void emit(const struct series *se, enum impl impl, double *v, int n)
+static void emit(const struct series *se, const char *impl, double *v, int n)
 {
 	double median;
 
@@ -76,16 +82,17 @@ static void emit(const struct series *se, enum impl impl, double *v, int n)
 	median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 	printf("BENCH {\"scenario\":\"%s\",\"impl\":\"%s\",\"unit\":\"%s\","
 	       "\"median\":%.6g,\"min\":%.6g,\"max\":%.6g,\"rounds\":%d}\n",
-	       se->scenario, impl_name[impl], se->unit, median, v[0], v[n - 1], n);
+	       se->scenario, impl, se->unit, median, v[0], v[n - 1], n);
 	printf("# %-28s %-6s median %-12.6g min %-12.6g max %-12.6g %s\n", se->scenario,
-	       impl_name[impl], median, v[0], v[n - 1], se->unit);
+	       impl, median, v[0], v[n - 1], se->unit);
 }
 
 static void run_scenario(const struct scenario *sc, int rounds)
 {
 	static double v[NIMPL][MAX_VALUES][MAX_ROUNDS];
 	double one[MAX_VALUES];
-	int nimpl = sc->ours_only || !have_kern ? 1 : NIMPL;
+	const char *const *names = sc->impl_names ? sc->impl_names : impl_name;
+	int nimpl = !sc->impl_names && (sc->ours_only || !have_kern) ? 1 : NIMPL;
 	int done[NIMPL] = { 0 };
 	int r, k, s, i;
 
@@ -93,7 +100,7 @@ static void run_scenario(const struct scenario *sc, int rounds)
 	warming_up = true;
 	for (s = 0; s < nimpl; s++)
 		if (!sc->run(s, one)) {
-			printf("# %s: %s: not measured\n", sc->name, impl_name[s]);
+			printf("# %s: %s: not measured\n", sc->name, names[s]);
 			return;
 		}
 	warming_up = false;
@@ -109,7 +116,7 @@ static void run_scenario(const struct scenario *sc, int rounds)
 	for (i = 0; i < MAX_VALUES && sc->series[i].scenario; i++)
 		for (s = 0; s < nimpl; s++)
 			if (done[s])
-				emit(&sc->series[i], s, v[s][i], done[s]);
+				emit(&sc->series[i], names[s], v[s][i], done[s]);
 	if (sc->report)
 		sc->report();
 	fflush(stdout);

@@ -385,7 +385,7 @@ int main(int argc, char **argv)
 	       sysconf(_SC_NPROCESSORS_ONLN),
 	       have_kern ? "available" : "not available (ours only)");
 	printf("# both rings are produced by the same BPF program, ours through PROG_IOC_RUN "
-	       "(interpreted until the JITs land), the kernel's through BPF_PROG_TEST_RUN\n");
+	       "(by the module's JIT where it has one), the kernel's through BPF_PROG_TEST_RUN\n");
 	printf("# QEMU (TCG) distorts absolute numbers: compare ours/kernel ratios of one boot\n");
 	for (i = 0; i < COUNT(scenarios); i++)
 		run_scenario(&scenarios[i], rounds);

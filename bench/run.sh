@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # `make bench`: boots one of Debian's kernels in QEMU with our module and
-# the benchmarks (bench/arena, bench/ringbuf) as the only tests, and keeps
-# what they measured:
+# the benchmarks (bench/arena, bench/ringbuf, bench/progs) as the only
+# tests, and keeps what they measured:
 #
-#   [BENCHES="arena ringbuf"] bench/run.sh [--rounds N] [TAG]
+#   [BENCHES="arena ringbuf progs"] bench/run.sh [--rounds N] [TAG]
 #					(TAG: 6.12-amd64 by default)
 #
 # Writes bench/results/<date>-<kernel release>-<arch>-<benchmark>.json for
@@ -41,7 +41,7 @@ release=$(cat "$kdir/release")
 source=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)
 source_changed=$(git -C "$top" status --porcelain -- Kbuild module include 2>/dev/null |
 	tr '\n' ' ' | sed 's/ *$//')
-benches=${BENCHES:-arena ringbuf}
+benches=${BENCHES:-arena ringbuf progs}
 echo "bench: building arena_kmod and the benchmarks ($benches) for $release ($arch)" >&2
 vm_build_module "$work/kmod" || die "module build failed or warned: $work/kmod.log"
 vm_build_userspace
@@ -57,6 +57,9 @@ for b in $benches; do
 	cp "$ubuild/bench/$b" "$work/initramfs/bench-$b"
 	scripts+=("$work/$b")
 done
+# bench/progs loads these BPF objects (PROGS_DIR in bench/progs.c).
+mkdir -p "$work/initramfs/bench-bpf"
+cp "$ubuild"/bench/bpf/*.bpf.o "$work/initramfs/bench-bpf/"
 test_timeout=900 vm_initramfs "$work/initramfs" "$work/initramfs.cpio" \
 	"$work/kmod/arena_kmod.ko" "${scripts[@]}"
 
@@ -117,40 +120,9 @@ report() {
 	} >"$out"
 	echo "bench: results in ${out#"$top"/}" >&2
 
-	# The table: one row per scenario, ours and the kernel's side by side.
-	awk '
-	function field(line, key,    m) {
-		if (match(line, "\"" key "\":(\"[^\"]*\"|[^,}]*)")) {
-			m = substr(line, RSTART + length(key) + 3, RLENGTH - length(key) - 3)
-			gsub(/"/, "", m)
-			return m
-		}
-		return ""
-	}
-	function num(x) {
-		x += 0
-		return x >= 1000 || x <= -1000 ? sprintf("%.0f", x) : sprintf("%.3g", x)
-	}
-	function cell(s, i) {
-		return (s, i) in med ? num(med[s, i]) " (" num(lo[s, i]) "-" num(hi[s, i]) ")" : "-"
-	}
-	{
-		s = field($0, "scenario"); i = field($0, "impl")
-		if (!(s in unit)) { order[n++] = s; unit[s] = field($0, "unit") }
-		med[s, i] = field($0, "median"); lo[s, i] = field($0, "min"); hi[s, i] = field($0, "max")
-	}
-	END {
-		print "| scenario | unit | better | ours: median (min-max) | kernel: median (min-max) | ours/kernel |"
-		print "|---|---|---|---|---|---|"
-		for (k = 0; k < n; k++) {
-			s = order[k]
-			ratio = "-"
-			if ((s, "ours") in med && (s, "kernel") in med && med[s, "kernel"] != 0)
-				ratio = num(med[s, "ours"] / med[s, "kernel"])
-			printf "| %s | %s | %s | %s | %s | %s |\n", s, unit[s],
-				unit[s] ~ /\/s$/ ? "higher" : "lower", cell(s, "ours"), cell(s, "kernel"), ratio
-		}
-	}' "$work/$b.jsonl"
+	# The table: one row per scenario, ours and the kernel's side by side
+	# (or our JIT and our interpreter).
+	awk -f "$top/bench/json.awk" -f "$top/bench/table.awk" "$work/$b.jsonl"
 }
 
 for b in $benches; do

@@ -23,6 +23,8 @@ packages=(
 	# the ELF loader (userspace/loader): BTF parsing and static linking
 	libbpf-dev zlib1g-dev
 	sparse dwarves
+	# make bench-report's plots
+	gnuplot-nox
 	# the fuzzers (tests/fuzz): clang, its libFuzzer and sanitizer runtimes, llvm-symbolizer
 	clang-19 libclang-rt-19-dev llvm-19
 	# arm64 cross-builds (module and static test binaries); the static

@@ -107,6 +107,24 @@ static int count_insns(const struct fake_prog_load *prog, __u8 code, int src)
 	return n;
 }
 
+/*
+ * The program's maps through the public calls, in obj_fds order: names,
+ * then NULL past the end.
+ */
+static void expect_program_maps(const struct arena_object *obj, const char *prog_name,
+				const char *const *names)
+{
+	const struct arena_program *prog = arena_object__find_program_by_name(obj, prog_name);
+	size_t n;
+
+	for (n = 0; names[n]; n++)
+		TAP_EXPECT_STREQ(arena_object_map__name(arena_object__program_map(obj, prog, n)),
+				 names[n]);
+	TAP_EXPECT_EQ(arena_program__nr_maps(prog), n);
+	TAP_EXPECT(arena_object__program_map(obj, prog, n) == NULL);
+	TAP_EXPECT_EQ(errno, ENOENT);
+}
+
 /* Every map kind from BTF, each referenced as the object itself. */
 static void maps_of_each_kind(void)
 {
@@ -151,7 +169,18 @@ static void maps_of_each_kind(void)
 	TAP_EXPECT_STREQ(obj_map_name(obj, prog, 1), "ring");
 	TAP_EXPECT_STREQ(obj_map_name(obj, prog, 2), "arena");
 	TAP_EXPECT_STREQ(obj_map_name(obj, prog, 3), "user_ring");
+	expect_program_maps(obj, "use_maps", (const char *const[]){ "values", "ring", "arena",
+								    "user_ring", NULL });
 	arena = arena_object__find_map_by_name(obj, "arena");
+	TAP_EXPECT_EQ(arena_object_map__max_entries(arena), 4);
+	TAP_EXPECT_EQ(arena_object_map__value_size(arena), 0);
+	TAP_EXPECT_EQ(arena_object_map__map_extra(arena), 1ULL << 36);
+	TAP_EXPECT_EQ(arena_object_map__max_entries(arena_object__find_map_by_name(obj, "ring")),
+		      4096);
+	TAP_EXPECT_EQ(arena_object_map__max_entries(arena_object__find_map_by_name(obj, "values")),
+		      3);
+	TAP_EXPECT_EQ(arena_object_map__value_size(arena_object__find_map_by_name(obj, "values")),
+		      8);
 	TAP_EXPECT(arena_object_map__arena(arena) != NULL);
 	TAP_EXPECT_EQ(arena_map__size(arena_object_map__arena(arena)), 4 * sysconf(_SC_PAGESIZE));
 out:
@@ -207,6 +236,16 @@ static void globals_in_data_sections(void)
 	expect_value_ld(obj, prog, 0, ".rodata", 0);
 	expect_value_ld(obj, prog, 1, ".bss", 0);
 	expect_value_ld(obj, prog, 2, ".data", 0);
+	expect_program_maps(obj, "bump", (const char *const[]){ ".rodata", ".bss", ".data", NULL });
+	data = arena_object_map__initial_value(arena_object__find_map_by_name(obj, ".data"), &size);
+	TAP_EXPECT(data != NULL);
+	TAP_EXPECT_EQ(size, 16);
+	if (data)
+		TAP_EXPECT_EQ(data[1], 5);
+	TAP_EXPECT(!arena_object_map__initial_value(arena_object__find_map_by_name(obj, ".bss"),
+						    NULL));
+	TAP_EXPECT_EQ(arena_object_map__max_entries(arena_object__find_map_by_name(obj, ".bss")),
+		      1);
 	data = arena_object_map__values(arena_object__find_map_by_name(obj, ".data"), &size);
 	TAP_EXPECT(data != NULL);
 	TAP_EXPECT_EQ(size, 16);

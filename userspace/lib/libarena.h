@@ -583,6 +583,16 @@ int arena_program__fd(const struct arena_program *prog);
 const struct bpf_insn *arena_program__insns(const struct arena_program *prog);
 size_t arena_program__insn_cnt(const struct arena_program *prog);
 /*
+ * The maps the program's instructions name by index (BPF_PSEUDO_MAP_IDX
+ * and _IDX_VALUE, imm = idx), in the order of the obj_fds it is loaded
+ * with: how many, and the one behind idx (NULL, errno ENOENT, past the
+ * end).  With them another loader can load the same instructions, e.g.
+ * into the kernel with bpf(BPF_PROG_LOAD) and an fd_array of its own maps.
+ */
+size_t arena_program__nr_maps(const struct arena_program *prog);
+struct arena_object_map *arena_object__program_map(const struct arena_object *obj,
+						   const struct arena_program *prog, size_t idx);
+/*
  * The bytes r1 points to when the program runs (0 by default), up to
  * PROG_CTX_MAX; before load only: 0, -EINVAL or -EBUSY.
  */
@@ -595,6 +605,21 @@ int arena_program__set_ctx_size(struct arena_program *prog, __u32 ctx_size);
 const char *arena_object_map__name(const struct arena_object_map *map);
 /* BPF_MAP_TYPE_ARENA (33), _RINGBUF (27), _USER_RINGBUF (31), _ARRAY (2). */
 __u32 arena_object_map__type(const struct arena_object_map *map);
+/*
+ * As declared: max_entries (arenas: pages; rings: bytes; arrays: values,
+ * 1 for data sections), value_size (arrays; 0 for others) and map_extra
+ * (arenas: the user address, 0 for none).
+ */
+__u64 arena_object_map__max_entries(const struct arena_object_map *map);
+__u32 arena_object_map__value_size(const struct arena_object_map *map);
+__u64 arena_object_map__map_extra(const struct arena_object_map *map);
+/*
+ * The bytes loading copies in, their size in *sizep if not NULL: a data
+ * section's image into its array, the __arena globals (.addr_space.1) to
+ * the start of the arena.  NULL when there are none (zeroes).  Owned by
+ * the object.
+ */
+const void *arena_object_map__initial_value(const struct arena_object_map *map, size_t *sizep);
 /* The map's fd once loaded, else -1. */
 int arena_object_map__fd(const struct arena_object_map *map);
 /*

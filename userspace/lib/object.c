@@ -606,6 +606,21 @@ size_t arena_program__insn_cnt(const struct arena_program *prog)
 	return prog ? prog->insn_cnt : 0;
 }
 
+size_t arena_program__nr_maps(const struct arena_program *prog)
+{
+	return prog ? prog->nr_maps : 0;
+}
+
+struct arena_object_map *arena_object__program_map(const struct arena_object *obj,
+						   const struct arena_program *prog, size_t idx)
+{
+	if (!obj || !prog || idx >= prog->nr_maps) {
+		errno = ENOENT;
+		return NULL;
+	}
+	return &obj->maps[prog->maps[idx]];
+}
+
 int arena_program__set_ctx_size(struct arena_program *prog, __u32 ctx_size)
 {
 	if (!prog || ctx_size > PROG_CTX_MAX)
@@ -624,6 +639,30 @@ const char *arena_object_map__name(const struct arena_object_map *map)
 __u32 arena_object_map__type(const struct arena_object_map *map)
 {
 	return map ? map->type : 0;
+}
+
+__u64 arena_object_map__max_entries(const struct arena_object_map *map)
+{
+	return map ? map->max_entries : 0;
+}
+
+__u32 arena_object_map__value_size(const struct arena_object_map *map)
+{
+	return map ? map->value_size : 0;
+}
+
+__u64 arena_object_map__map_extra(const struct arena_object_map *map)
+{
+	return map ? map->user_addr : 0;
+}
+
+const void *arena_object_map__initial_value(const struct arena_object_map *map, size_t *sizep)
+{
+	if (!map || !map->image)
+		return NULL;
+	if (sizep)
+		*sizep = map->image_size;
+	return map->image;
 }
 
 int arena_object_map__fd(const struct arena_object_map *map)
