@@ -68,7 +68,6 @@ plot() {
 		echo "set output '$png'"
 		echo "set multiplot layout $((($(wc -l <"$data/list") + 2) / 3)),3 title '$(basename "$json" .json)'"
 		echo "set style fill solid 0.5 border -1"
-		echo "set boxwidth 0.6"
 		echo "set xrange [-0.6:1.6]"
 		while IFS=$'\t' read -r s unit; do
 			# Bars from 0, unless a value is below it (memory deltas can be).
@@ -79,7 +78,9 @@ plot() {
 			fi
 			echo "set title '$s' noenhanced"
 			echo "set ylabel '$unit' noenhanced"
-			echo "plot '$data/$s' using 0:2:3:4:xticlabels(1) with boxerrorbars notitle"
+			# x, median, min, max, half the box's width: with five
+			# columns the bars are the min-max range, not a delta.
+			echo "plot '$data/$s' using 0:2:3:4:(0.3):xticlabels(1) with boxerrorbars notitle"
 			n=$((n + 1))
 		done <"$data/list"
 		echo "unset multiplot"
