@@ -15,7 +15,10 @@
  *  - shrinking: count first, then pointer, likewise;
  *
  * and a grace period passes (readers run with preemption off) before the
- * old buffer is written again.  The buffers live in module text, above all
+ * old buffer is written again: the next rebuild waits for it, if it has
+ * not passed by then, so that a load does not wait for one of its own.
+ * Code whose entries were dropped is freed after a grace period too
+ * (jit_pool.c), so no reader of an older table can meet its space reused.  The buffers live in module text, above all
  * code, so the 32-bit relative fields reach and arm64's fixup offsets are
  * positive.
  */
@@ -56,6 +59,8 @@ static u32 jit_extable_nr_progs_entries;
 static const struct exception_table_entry *jit_extable_orig;
 static unsigned int jit_extable_orig_num;
 static unsigned int jit_extable_next;	/* the buffer not being read */
+/* When the last reader of jit_extable_next is gone: a grace period's cookie. */
+static unsigned long jit_extable_next_free;
 /*
  * Room to build the biggest table in, taken once: removing a program must
  * not fail for want of memory, or a stale entry would outlive its code.
@@ -81,6 +86,8 @@ int arena_jit_extable_init(void)
 	}
 	jit_extable_orig = THIS_MODULE->extable;
 	jit_extable_orig_num = THIS_MODULE->num_exentries;
+	/* Neither buffer has had a reader yet. */
+	jit_extable_next_free = get_completed_synchronize_rcu();
 	return 0;
 }
 
@@ -148,8 +155,6 @@ static void jit_extable_publish(const struct exception_table_entry *table,
 		smp_wmb();
 		WRITE_ONCE(mod->extable, (struct exception_table_entry *)table);
 	}
-	/* No reader of the table before this one is left. */
-	synchronize_rcu();
 }
 
 /*
@@ -168,6 +173,7 @@ static int jit_extable_rebuild(u32 extra)
 	if (total > jit_extable_max)
 		return -ENOSPC;
 	table = arena_jit_pool_table(jit_extable_next, &size);
+	cond_synchronize_rcu(jit_extable_next_free);
 	n = jit_extable_collect(jit_extable_slots);
 	for (i = 0; i < n; i++)
 		jit_ex_encode(jit_extable_buf, table, i, &jit_extable_slots[i]);
@@ -176,6 +182,7 @@ static int jit_extable_rebuild(u32 extra)
 		return err;
 	jit_extable_publish(table, n);
 	jit_extable_next ^= 1;
+	jit_extable_next_free = get_state_synchronize_rcu();
 	return 0;
 }
 
@@ -233,6 +240,8 @@ void arena_jit_extable_exit(void)
 	/* Only code whose entries could not be dropped is left: it stays. */
 	jit_extable_publish(jit_extable_orig, jit_extable_orig_num);
 	mutex_unlock(&jit_extable_lock);
+	/* No reader of the buffers freed below is left. */
+	synchronize_rcu();
 	kvfree(jit_extable_slots);
 	kvfree(jit_extable_buf);
 }

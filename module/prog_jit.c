@@ -59,7 +59,8 @@ static int prog_jit_place(struct prog_core *core, struct prog_jit *pj,
 		err = -EFAULT;		/* the JIT broke its own contract */
 	if (!err)
 		err = arena_jit_pool_write(pj->code, image.code, image.len);
-	if (!err)
+	/* Code that cannot fault has no entries: the table stays as it is. */
+	if (!err && image.nr_faults)
 		err = arena_jit_extable_add(pj->code, image.faults, image.nr_faults, &pj->ex);
 	if (!err) {
 		u32 i;
@@ -95,7 +96,7 @@ void prog_jit_remove(struct prog_jit *pj)
 	if (!pj->code)
 		return;
 	/* Entries that could not be dropped keep their code. */
-	if (!arena_jit_extable_del(pj->ex))
+	if (!pj->ex || !arena_jit_extable_del(pj->ex))
 		arena_jit_pool_free(pj->code, pj->len);
 	pj->code = NULL;
 }
