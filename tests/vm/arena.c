@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <arena_kmod.h>
@@ -2225,6 +2226,34 @@ out:
 	close(segv);
 }
 
+/*
+ * The largest query, a whole 4 GiB arena: many runs of the module's, the
+ * last page's bit at the bitmap's end, and how long it takes.
+ */
+static void pages_present_whole_4gib(void)
+{
+	uint64_t nr = max_nr_pages(), nr_present = 0;
+	int fd = arena_must(0, nr, 0);
+	unsigned char *bitmap = calloc(nr / 8, 1);
+	struct timespec t0, t1;
+
+	if (fd < 0 || !bitmap)
+		goto out;
+	TAP_EXPECT_OK(alloc_addr(fd, (nr - 1) * psz(), 1));
+	TAP_EXPECT_OK(alloc_addr(fd, 1000 * psz(), 1));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	TAP_EXPECT_OK(present_get(fd, 0, nr, bitmap, &nr_present));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	TAP_EXPECT_EQ(nr_present, 2);
+	TAP_EXPECT(bit_is_set(bitmap, nr - 1));
+	TAP_EXPECT(bit_is_set(bitmap, 1000));
+	printf("# %llu pages' presence in %.3f ms\n", (unsigned long long)nr,
+	       (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
+out:
+	free(bitmap);
+	close(fd);
+}
+
 /* Reading presence needs the fd only: nobody, without /dev/arena, may. */
 static void child_unprivileged_queries(void *arg)
 {
@@ -2668,6 +2697,7 @@ static const struct tap_test tests[] = {
 	{ "arena", "pages-present-before-mmap", pages_present_before_mmap },
 	{ "arena", "pages-present-arg-rules", pages_present_arg_rules },
 	{ "arena", "pages-present-bitmap-in-arena", pages_present_bitmap_in_arena },
+	{ "arena", "pages-present-whole-4gib", pages_present_whole_4gib },
 	{ "arena", "pages-present-unprivileged", pages_present_unprivileged },
 	{ "arena", "max-pages-cap", max_pages_cap },
 	{ "arena", "race-concurrent-faults", race_concurrent_faults },
