@@ -41,6 +41,7 @@
 #include <linux/sched/mm.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 
 #include <uapi/arena_kmod.h>
 
@@ -581,6 +582,75 @@ static long arena_ioctl_pages(struct arena *arena, unsigned int cmd,
 	return err;
 }
 
+/* Pages looked at per hold of the lock; their bits fit on the stack. */
+#define ARENA_PRESENT_RUN	512
+
+/*
+ * The presence bits of pages first .. first + n - 1 (n at most
+ * ARENA_PRESENT_RUN) as bytes, least significant bit first; returns how
+ * many are set.  A copy, so that no user access happens under the lock: a
+ * fault on a bitmap that lives in the arena itself takes the lock too.
+ */
+static u32 arena_present_bytes(struct arena *arena, u64 first, u32 n, u8 *bytes)
+{
+	u64 end = first + n, i;
+	u32 count = 0;
+
+	memset(bytes, 0, DIV_ROUND_UP(n, BITS_PER_BYTE));
+	mutex_lock(&arena->lock);
+	for (i = find_next_bit(arena->present, end, first); i < end;
+	     i = find_next_bit(arena->present, end, i + 1)) {
+		bytes[(i - first) / BITS_PER_BYTE] |= BIT((i - first) % BITS_PER_BYTE);
+		count++;
+	}
+	mutex_unlock(&arena->lock);
+	return count;
+}
+
+/* ARENA_IOC_PAGES_PRESENT: a run at a time, so nothing is allocated. */
+static int arena_pages_present(struct arena *arena, struct arena_pages_present *req)
+{
+	u8 bytes[ARENA_PRESENT_RUN / BITS_PER_BYTE];
+	u8 __user *ubitmap = u64_to_user_ptr(req->bitmap);
+	u64 done, run;
+
+	if (!req->nr_pages)
+		return -EINVAL;
+	/* nr_pages is fixed at creation: no lock needed to read it. */
+	if (req->first_page >= arena->nr_pages ||
+	    req->nr_pages > arena->nr_pages - req->first_page)
+		return -ERANGE;
+
+	req->nr_present = 0;
+	for (done = 0; done < req->nr_pages; done += run) {
+		run = min_t(u64, req->nr_pages - done, ARENA_PRESENT_RUN);
+		req->nr_present += arena_present_bytes(arena, req->first_page + done,
+						       run, bytes);
+		if (copy_to_user(ubitmap + done / BITS_PER_BYTE, bytes,
+				 DIV_ROUND_UP(run, BITS_PER_BYTE)))
+			return -EFAULT;
+		cond_resched();
+	}
+	return 0;
+}
+
+static long arena_ioctl_pages_present(struct arena *arena, void __user *uarg)
+{
+	struct arena_pages_present req;
+	int err;
+
+	err = arena_uarg_in(&req, uarg, ARENA_PAGES_PRESENT_SIZE_VER0);
+	if (err)
+		return err;
+	if (req.flags)
+		return -EINVAL;
+
+	err = arena_pages_present(arena, &req);
+	if (err)
+		return err;
+	return arena_uarg_out(uarg, &req);
+}
+
 static long arena_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct arena *arena = file->private_data;
@@ -592,6 +662,8 @@ static long arena_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case ARENA_IOC_ALLOC_PAGES:
 	case ARENA_IOC_FREE_PAGES:
 		return arena_ioctl_pages(arena, cmd, uarg);
+	case ARENA_IOC_PAGES_PRESENT:
+		return arena_ioctl_pages_present(arena, uarg);
 	default:
 		return -ENOTTY;
 	}

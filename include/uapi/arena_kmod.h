@@ -122,6 +122,31 @@ struct arena_pages {
 #define ARENA_IOC_FREE_PAGES	_IO(ARENA_IOC_MAGIC, 0x12)
 
 /*
+ * ARENA_IOC_PAGES_PRESENT on an arena fd: which pages of a range are
+ * present, read-only (it never makes or removes one), for any holder of
+ * the fd.  first_page counts pages from the arena's start, and the range
+ * must lie inside the arena.  bitmap receives (nr_pages + 7) / 8 bytes:
+ * page first_page + i is bit i % 8 of byte i / 8 (least significant bit
+ * first), the bits past nr_pages in the last byte are 0.  Out:
+ * nr_present, the bits set.  The module looks at the range a run of pages
+ * at a time, each run a snapshot: a page made or freed meanwhile may show
+ * either way, and a range no one changes is reported as ARENA_IOC_INFO's
+ * pages_in_use counts.
+ */
+struct arena_pages_present {
+	__u32 size;
+	__u32 flags;		/* must be 0 */
+	__u64 first_page;
+	__u64 nr_pages;		/* 1 .. the arena's nr_pages - first_page */
+	__u64 bitmap;		/* user address of (nr_pages + 7) / 8 bytes */
+	__u64 nr_present;	/* out */
+};
+
+#define ARENA_PAGES_PRESENT_SIZE_VER0	40
+
+#define ARENA_IOC_PAGES_PRESENT	_IO(ARENA_IOC_MAGIC, 0x13)
+
+/*
  * Ring buffers: multi-producer, single-consumer, with the memory layout of
  * Linux's BPF ring buffer (BPF_MAP_TYPE_RINGBUF), so that a consumer
  * written for that works on ours unchanged.  mmap of a ring fd:

@@ -46,6 +46,14 @@
 	X(T, nr_pages, 16)		\
 	X(T, node, 20)
 
+#define ARENA_PAGES_PRESENT_MEMBERS(X, T)	\
+	X(T, size, 0)			\
+	X(T, flags, 4)			\
+	X(T, first_page, 8)		\
+	X(T, nr_pages, 16)		\
+	X(T, bitmap, 24)		\
+	X(T, nr_present, 32)
+
 #define RINGBUF_HDR_MEMBERS(X, T)	\
 	X(T, len, 0)			\
 	X(T, pg_off, 4)
@@ -125,6 +133,7 @@
 	X(arena_create, ARENA_CREATE_SIZE_VER0, ARENA_CREATE_MEMBERS)	\
 	X(arena_info, ARENA_INFO_SIZE_VER0, ARENA_INFO_MEMBERS)		\
 	X(arena_pages, ARENA_PAGES_SIZE_VER0, ARENA_PAGES_MEMBERS)	\
+	X(arena_pages_present, ARENA_PAGES_PRESENT_SIZE_VER0, ARENA_PAGES_PRESENT_MEMBERS) \
 	X(ringbuf_hdr, RINGBUF_HDR_SZ, RINGBUF_HDR_MEMBERS)		\
 	X(ringbuf_create, RINGBUF_CREATE_SIZE_VER0, RINGBUF_CREATE_MEMBERS)	\
 	X(ringbuf_record, 16, RINGBUF_RECORD_MEMBERS)			\
@@ -143,6 +152,7 @@
 	X(arena_create, user_addr)	\
 	X(arena_info, user_addr)	\
 	X(arena_pages, addr)		\
+	X(arena_pages_present, bitmap)	\
 	X(ringbuf_record, data)		\
 	X(ringbuf_output, records)	\
 	X(array_elem, value)		\
@@ -160,6 +170,7 @@
 	X(ARENA_IOC_INFO, 0x10)			\
 	X(ARENA_IOC_ALLOC_PAGES, 0x11)		\
 	X(ARENA_IOC_FREE_PAGES, 0x12)		\
+	X(ARENA_IOC_PAGES_PRESENT, 0x13)	\
 	X(RINGBUF_IOC_CREATE, 0x02)		\
 	X(RINGBUF_IOC_OUTPUT, 0x20)		\
 	X(RINGBUF_IOC_QUERY, 0x21)		\

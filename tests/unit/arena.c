@@ -354,6 +354,57 @@ static void alloc_free_errors(void)
 	fake_stop();
 }
 
+/* What the query sends, and the bits and count it hands back. */
+static void pages_present_request(void)
+{
+	struct arena_map *arena = fake_arena(8, NULL);
+	unsigned char bitmap[2] = { 0xff, 0xff };
+	__u64 nr_present = 0;
+
+	capture_start();
+	fake.present = 0xa9;	/* pages 0, 3, 5 and 7 */
+	TAP_EXPECT_OK(arena_map__pages_present(arena, 1, 7, bitmap, &nr_present));
+	TAP_EXPECT_EQ(fake.present_req.size, sizeof(struct arena_pages_present));
+	TAP_EXPECT_EQ(fake.present_req.flags, 0);
+	TAP_EXPECT_EQ(fake.present_req.first_page, 1);
+	TAP_EXPECT_EQ(fake.present_req.nr_pages, 7);
+	TAP_EXPECT(fake.present_req.bitmap == (uintptr_t)bitmap);
+	/* Pages 3, 5, 7 are bits 2, 4, 6 of the range; byte 1 is not touched. */
+	TAP_EXPECT_EQ(bitmap[0], 0x54);
+	TAP_EXPECT_EQ(bitmap[1], 0xff);
+	TAP_EXPECT_EQ(nr_present, 3);
+	TAP_EXPECT_OK(arena_map__pages_present(arena, 0, 8, bitmap, NULL));
+	TAP_EXPECT_EQ(bitmap[0], 0xa9);
+	/* The query does not map the arena. */
+	TAP_EXPECT(arena_map__ptr(arena, 0) == NULL);
+	TAP_EXPECT(captured_level != LIBARENA_WARN);
+	arena_map__close(arena);
+	fake_stop();
+}
+
+/* Bad arguments stop in the library; the module's errors come back as they are. */
+static void pages_present_errors(void)
+{
+	struct arena_map *arena = fake_arena(8, NULL);
+	unsigned char bitmap[2] = { 0x5a, 0x5a };
+	__u64 nr_present = 77;
+
+	capture_start();
+	TAP_EXPECT_ERRNO(arena_map__pages_present(NULL, 0, 1, bitmap, NULL), EINVAL);
+	TAP_EXPECT_ERRNO(arena_map__pages_present(arena, 0, 1, NULL, NULL), EINVAL);
+	TAP_EXPECT_EQ(fake.present_calls, 0);
+	TAP_EXPECT_ERRNO(arena_map__pages_present(arena, 0, 0, bitmap, &nr_present), EINVAL);
+	TAP_EXPECT_ERRNO(arena_map__pages_present(arena, 8, 1, bitmap, &nr_present), ERANGE);
+	TAP_EXPECT_ERRNO(arena_map__pages_present(arena, 1, 8, bitmap, &nr_present), ERANGE);
+	TAP_EXPECT_EQ(nr_present, 77);
+	TAP_EXPECT_EQ(bitmap[0], 0x5a);
+	/* A memfd, as a module without the query would, says ENOTTY. */
+	fake_stop();
+	TAP_EXPECT_ERRNO(arena_map__pages_present(arena, 0, 1, bitmap, &nr_present), ENOTTY);
+	TAP_EXPECT(captured_level != LIBARENA_WARN);
+	arena_map__close(arena);
+}
+
 static void info_round_trip(void)
 {
 	struct arena_map *arena = fake_arena(5, NULL);
@@ -401,6 +452,8 @@ static const struct tap_test tests[] = {
 	{ "libarena", "arena-pointer-helpers-4gib", pointer_helpers_4gib },
 	{ "libarena", "arena-alloc-free-requests", alloc_free_requests },
 	{ "libarena", "arena-alloc-free-errors", alloc_free_errors },
+	{ "libarena", "arena-pages-present-request", pages_present_request },
+	{ "libarena", "arena-pages-present-errors", pages_present_errors },
 	{ "libarena", "arena-info-round-trip", info_round_trip },
 	{ "libarena", "arena-null-objects", null_objects },
 };

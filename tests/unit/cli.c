@@ -9,7 +9,9 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "run.h"
 #include "tap.h"
@@ -289,6 +291,29 @@ static void arena_info_text_json(void)
 	expect_status(0);
 }
 
+/*
+ * The fake's pages 1 and 3 of 4, read from a memfd given as fd 0 (stdin),
+ * which the dump maps; the others are neither shown nor read.
+ */
+static void arena_dump_present_pages(void)
+{
+	int fd = memfd_create("cli-arena", MFD_CLOEXEC);
+
+	TAP_EXPECT(fd >= 0 && !ftruncate(fd, 4 * 4096));
+	TAP_EXPECT_EQ(pwrite(fd, "hi", 2, 3 * 4096), 2);
+	setenv("ARENA_FAKE_MODULE", "9.8.7", 1);
+	TAP_EXPECT_OK(run_capture_in(ARENACTL_FAKE_PATH,
+				     (char *[]){ ARENACTL_FAKE_PATH, "arena", "dump", "fd", "0",
+						 NULL }, fd, &res));
+	TAP_EXPECT(strstr(res.out, "page 1 at 0x") != NULL);
+	TAP_EXPECT(strstr(res.out, "page 3 at 0x") != NULL);
+	TAP_EXPECT(strstr(res.out, "00003000: 6869 0000") != NULL);
+	TAP_EXPECT(strstr(res.out, "page 0 ") == NULL);
+	TAP_EXPECT(strstr(res.out, "page 2 ") == NULL);
+	expect_status(0);
+	close(fd);
+}
+
 /* The real arenactl on a file that is no arena: the ioctl's answer. */
 static void arena_info_not_arena(void)
 {
@@ -548,6 +573,7 @@ static const struct tap_test tests[] = {
 	{ "cli", "arena-list-json", arena_list_json },
 	{ "cli", "list-empty-and-other-kinds", ring_list_empty_json },
 	{ "cli", "arena-info-text-json", arena_info_text_json },
+	{ "cli", "arena-dump-present-pages", arena_dump_present_pages },
 	{ "cli", "arena-info-not-an-arena-fails", arena_info_not_arena },
 	{ "cli", "object-usage-errors", object_usage_errors },
 	{ "cli", "other-process-missing-fails", other_process_missing },

@@ -92,6 +92,31 @@ static int fake_pages(unsigned long request, struct arena_pages *req)
 	return 0;
 }
 
+/* Bits of fake.present, checked as the module checks the request. */
+static int fake_pages_present(struct arena_pages_present *req)
+{
+	unsigned char *bitmap = (unsigned char *)(uintptr_t)req->bitmap;
+	__u64 i, page;
+
+	fake.present_calls++;
+	fake.present_req = *req;
+	if (req->flags || !req->nr_pages)
+		return fake_fail(EINVAL);
+	if (req->first_page >= fake.info.nr_pages ||
+	    req->nr_pages > fake.info.nr_pages - req->first_page)
+		return fake_fail(ERANGE);
+	memset(bitmap, 0, (req->nr_pages + 7) / 8);
+	req->nr_present = 0;
+	for (i = 0; i < req->nr_pages; i++) {
+		page = req->first_page + i;
+		if (page < 64 && (fake.present >> page & 1)) {
+			bitmap[i / 8] |= 1U << (i % 8);
+			req->nr_present++;
+		}
+	}
+	return 0;
+}
+
 /* Value index of the fake array: bytes index, index + 1, ... */
 static int fake_array_elem(unsigned long request, struct array_elem *req)
 {
@@ -248,6 +273,8 @@ int __wrap_ioctl(int fd, unsigned long request, ...)
 	case ARENA_IOC_ALLOC_PAGES:
 	case ARENA_IOC_FREE_PAGES:
 		return fake_pages(request, arg);
+	case ARENA_IOC_PAGES_PRESENT:
+		return fake_pages_present(arg);
 	case RINGBUF_IOC_CREATE:
 		fake.ring_create_calls++;
 		fake.ring_create = *(struct ringbuf_create *)arg;
@@ -314,6 +341,7 @@ __attribute__((constructor)) static void fake_module_from_env(void)
 		.size = sizeof(fake.info), .flags = ARENA_F_SEGV_ON_FAULT, .nr_pages = 4,
 		.user_addr = 0x100000000ULL, .pages_in_use = 2,
 	};
+	fake.present = 0xa;
 	fake.ring_info = (struct ringbuf_info){
 		.size = sizeof(fake.ring_info), .flags = RINGBUF_F_OVERWRITE,
 		.data_size = 4096, .consumer_pos = 16, .producer_pos = 48,

@@ -10,7 +10,10 @@
  * a memfd of nr_pages pages (or fails with fake.create_err), so that the
  * library can really map it; ARENA_IOC_INFO, on any fd, answers fake.info,
  * which CREATE fills in; ALLOC and FREE record their request in
- * fake.pages and answer fake.pages_err, ALLOC with addr fake.alloc_addr.
+ * fake.pages and answer fake.pages_err, ALLOC with addr fake.alloc_addr;
+ * PAGES_PRESENT records its request in fake.present_req and answers the
+ * bits of fake.present (page i present if bit i is set, pages 0 .. 63),
+ * with the module's EINVAL and ERANGE against fake.info.
  * Rings: RINGBUF_IOC_CREATE records its request in fake.ring_create and
  * returns a memfd; RINGBUF_IOC_QUERY, on any fd, answers fake.ring_info
  * once its size is set (else the real ioctl does).
@@ -31,7 +34,8 @@
  * count and ctx_out = ctx_in with its bytes reversed.
  *
  * A program started with ARENA_FAKE_MODULE (see fake_module.c) also has
- * fake.info and fake.ring_info filled in, and jited_eperm set when
+ * fake.info (pages 1 and 3 of 4 present, in fake.present too) and
+ * fake.ring_info filled in, and jited_eperm set when
  * ARENA_FAKE_EPERM is in its environment.
  *
  * The host has no /dev/arena, so the fake is how the library's and the
@@ -83,6 +87,9 @@ struct fake_module {
 	int pages_err;
 	struct arena_pages pages;	/* what the library sent */
 	__u64 alloc_addr;
+	int present_calls;
+	struct arena_pages_present present_req;	/* the last request */
+	__u64 present;			/* PAGES_PRESENT's answer */
 
 	int ring_create_calls;
 	struct ringbuf_create ring_create;	/* what the library sent */

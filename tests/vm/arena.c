@@ -2,8 +2,9 @@
 /*
  * Arena objects against the real module: ARENA_IOC_CREATE and its argument
  * rules, ARENA_IOC_INFO, mmap placement and the mapping's shape, lazy
- * population, ARENA_IOC_ALLOC_PAGES / ARENA_IOC_FREE_PAGES, sharing between
- * processes, lifetime, the max_pages cap and a few bounded races.
+ * population, ARENA_IOC_ALLOC_PAGES / ARENA_IOC_FREE_PAGES,
+ * ARENA_IOC_PAGES_PRESENT, sharing between processes, lifetime, the
+ * max_pages cap and a few bounded races.
  *
  * Every test creates its own arenas and releases them before it returns,
  * so that the module-wide page count is 0 between tests.
@@ -20,6 +21,7 @@
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <arena_kmod.h>
@@ -199,6 +201,28 @@ static bool range_is_free(uint64_t start, uint64_t len)
 		return false;
 	munmap(p, len);
 	return p == (void *)(uintptr_t)start;
+}
+
+/* ARENA_IOC_PAGES_PRESENT into bitmap; *nr_present is its answer. */
+static int present_get(int fd, uint64_t first, uint64_t nr, void *bitmap,
+		       uint64_t *nr_present)
+{
+	struct arena_pages_present req = {
+		.size = sizeof(req),
+		.first_page = first,
+		.nr_pages = nr,
+		.bitmap = (uintptr_t)bitmap,
+	};
+
+	if (ioctl(fd, ARENA_IOC_PAGES_PRESENT, &req))
+		return -errno;
+	*nr_present = req.nr_present;
+	return 0;
+}
+
+static bool bit_is_set(const unsigned char *bitmap, uint64_t i)
+{
+	return bitmap[i / 8] & (1U << (i % 8));
 }
 
 /* ---- child processes ---- */
@@ -2058,6 +2082,206 @@ static void unprivileged_fd_usable(void)
 	close(fd);
 }
 
+/* ---- ARENA_IOC_PAGES_PRESENT ---- */
+
+#define PRESENT_PAGES	2000	/* several of the module's runs of pages */
+
+/*
+ * The bits of an odd range against what ALLOC, FREE and user faults did,
+ * run boundaries included; the query changes nothing: pages_in_use stays,
+ * no page appears, and the bits past the range in the last byte are 0.
+ */
+static void pages_present_matches(void)
+{
+	static const uint64_t allocated[] = { 3, 510, 511, 512, 513, 514, 1023, 1024, 1999 };
+	static const uint64_t faulted[] = { 700, 1500 };
+	unsigned char bitmap[PRESENT_PAGES / 8 + 2], want[PRESENT_PAGES];
+	int fd = arena_must(0, PRESENT_PAGES, 0);
+	uint64_t i, nr_present = 0, before;
+	char *p = fd < 0 ? NULL : map_must(fd, PRESENT_PAGES);
+
+	if (!p)
+		goto out;
+	memset(want, 0, sizeof(want));
+	for (i = 0; i < sizeof(allocated) / sizeof(allocated[0]); i++) {
+		TAP_EXPECT_OK(alloc_addr(fd, uaddr(page_at(p, allocated[i])), 1));
+		want[allocated[i]] = 1;
+	}
+	for (i = 0; i < sizeof(faulted) / sizeof(faulted[0]); i++) {
+		*page_at(p, faulted[i]) = 1;
+		want[faulted[i]] = 1;
+	}
+	TAP_EXPECT_OK(free_at(fd, uaddr(page_at(p, 512)), 2));
+	want[512] = want[513] = 0;
+	before = in_use(fd);
+	TAP_EXPECT_EQ(before, 9);
+
+	/* Pages 1 .. 1999: 1999 bits, the last byte has 7 of them. */
+	memset(bitmap, 0xff, sizeof(bitmap));
+	TAP_EXPECT_OK(present_get(fd, 1, PRESENT_PAGES - 1, bitmap, &nr_present));
+	TAP_EXPECT_EQ(nr_present, before);
+	for (i = 1; i < PRESENT_PAGES; i++)
+		if (bit_is_set(bitmap, i - 1) != want[i])
+			tap_fail(__FILE__, __LINE__, "page %llu: bit %d", (unsigned long long)i,
+				 !want[i]);
+	TAP_EXPECT_EQ(bitmap[(PRESENT_PAGES - 1) / 8] & 0x80, 0);
+	TAP_EXPECT_EQ(bitmap[PRESENT_PAGES / 8], 0xff);
+	TAP_EXPECT_EQ(in_use(fd), before);
+
+	/* Across a run boundary, from an odd page: 511, 512 (freed), 513 (freed), 514. */
+	memset(bitmap, 0xff, sizeof(bitmap));
+	TAP_EXPECT_OK(present_get(fd, 511, 4, bitmap, &nr_present));
+	TAP_EXPECT_EQ(bitmap[0], 0x09);
+	TAP_EXPECT_EQ(nr_present, 2);
+	TAP_EXPECT_EQ(bitmap[1], 0xff);
+	/* Absent pages stay absent: ALLOC there still succeeds. */
+	TAP_EXPECT_OK(alloc_addr(fd, uaddr(page_at(p, 512)), 2));
+	TAP_EXPECT_EQ(in_use(fd), before + 2);
+	munmap(p, PRESENT_PAGES * psz());
+out:
+	close(fd);
+}
+
+/* Before any mapping, pages are counted from the arena's start all the same. */
+static void pages_present_before_mmap(void)
+{
+	int fd = arena_must(0, 16, 0);
+	uint64_t addr = 0, nr_present = 0;
+	unsigned char bitmap[2] = { 0 };
+
+	TAP_EXPECT_OK(alloc_at(fd, &addr, 3));
+	TAP_EXPECT_OK(alloc_addr(fd, 9 * psz(), 1));
+	TAP_EXPECT_OK(present_get(fd, 0, 16, bitmap, &nr_present));
+	TAP_EXPECT_EQ(bitmap[0], 0x07);
+	TAP_EXPECT_EQ(bitmap[1], 0x02);
+	TAP_EXPECT_EQ(nr_present, 4);
+	close(fd);
+}
+
+static void pages_present_arg_rules(void)
+{
+	unsigned char buf[sizeof(struct arena_pages_present) + 16] = { 0 };
+	struct arena_pages_present req;
+	unsigned char bitmap[8];
+	int fd = arena_must(0, 40, 0);
+	uint64_t n;
+	void *ro;
+
+	TAP_EXPECT_ERRNO(present_get(fd, 0, 0, bitmap, &n), EINVAL);
+	TAP_EXPECT_ERRNO(present_get(fd, 40, 1, bitmap, &n), ERANGE);
+	TAP_EXPECT_ERRNO(present_get(fd, 39, 2, bitmap, &n), ERANGE);
+	TAP_EXPECT_ERRNO(present_get(fd, 1, UINT64_MAX, bitmap, &n), ERANGE);
+	TAP_EXPECT_ERRNO(present_get(fd, UINT64_MAX, 2, bitmap, &n), ERANGE);
+	TAP_EXPECT_ERRNO(present_get(fd, 0, 40, NULL, &n), EFAULT);
+	ro = mmap(NULL, psz(), PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	TAP_EXPECT(ro != MAP_FAILED);
+	if (ro != MAP_FAILED) {
+		TAP_EXPECT_ERRNO(present_get(fd, 0, 40, ro, &n), EFAULT);
+		munmap(ro, psz());
+	}
+
+	req = (struct arena_pages_present){ .size = sizeof(req), .flags = 1, .nr_pages = 1,
+					    .bitmap = (uintptr_t)bitmap };
+	TAP_EXPECT_ERRNO(ioctl(fd, ARENA_IOC_PAGES_PRESENT, &req), EINVAL);
+	req.flags = 0;
+	req.size = ARENA_PAGES_PRESENT_SIZE_VER0 - 1;
+	TAP_EXPECT_ERRNO(ioctl(fd, ARENA_IOC_PAGES_PRESENT, &req), EINVAL);
+	TAP_EXPECT_ERRNO(ioctl(fd, ARENA_IOC_PAGES_PRESENT, NULL), EFAULT);
+	/* A newer caller's larger structure: only a zero tail will do. */
+	req.size = sizeof(buf);
+	memcpy(buf, &req, sizeof(req));
+	TAP_EXPECT_OK(ioctl(fd, ARENA_IOC_PAGES_PRESENT, buf));
+	/* That wrote back the size the module knows: ask again with the tail. */
+	memcpy(buf, &req, sizeof(req));
+	buf[sizeof(buf) - 1] = 1;
+	TAP_EXPECT_ERRNO(ioctl(fd, ARENA_IOC_PAGES_PRESENT, buf), E2BIG);
+	TAP_EXPECT_EQ(in_use(fd), 0);
+	close(fd);
+}
+
+/*
+ * A bitmap inside the arena's own mapping: the module writes it with the
+ * arena's lock dropped, so the write's fault makes the page as any user
+ * write would (and, with SEGV_ON_FAULT, the write fails with EFAULT).
+ */
+static void pages_present_bitmap_in_arena(void)
+{
+	int fd = arena_must(0, 8, 0), segv = arena_must(ARENA_F_SEGV_ON_FAULT, 8, 0);
+	char *p = map_must(fd, 8), *q = map_must(segv, 8);
+	uint64_t nr_present = 0;
+
+	if (!p || !q)
+		goto out;
+	TAP_EXPECT_OK(alloc_addr(fd, uaddr(page_at(p, 1)), 1));
+	TAP_EXPECT_OK(present_get(fd, 0, 8, page_at(p, 5), &nr_present));
+	TAP_EXPECT_EQ(nr_present, 1);
+	TAP_EXPECT_EQ((unsigned char)*page_at(p, 5), 0x02);
+	TAP_EXPECT_EQ(in_use(fd), 2);
+	TAP_EXPECT_ERRNO(present_get(segv, 0, 8, page_at(q, 5), &nr_present), EFAULT);
+	TAP_EXPECT_EQ(in_use(segv), 0);
+out:
+	if (p)
+		munmap(p, 8 * psz());
+	if (q)
+		munmap(q, 8 * psz());
+	close(fd);
+	close(segv);
+}
+
+/*
+ * The largest query, a whole 4 GiB arena: many runs of the module's, the
+ * last page's bit at the bitmap's end, and how long it takes.
+ */
+static void pages_present_whole_4gib(void)
+{
+	uint64_t nr = max_nr_pages(), nr_present = 0;
+	int fd = arena_must(0, nr, 0);
+	unsigned char *bitmap = calloc(nr / 8, 1);
+	struct timespec t0, t1;
+
+	if (fd < 0 || !bitmap)
+		goto out;
+	TAP_EXPECT_OK(alloc_addr(fd, (nr - 1) * psz(), 1));
+	TAP_EXPECT_OK(alloc_addr(fd, 1000 * psz(), 1));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	TAP_EXPECT_OK(present_get(fd, 0, nr, bitmap, &nr_present));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	TAP_EXPECT_EQ(nr_present, 2);
+	TAP_EXPECT(bit_is_set(bitmap, nr - 1));
+	TAP_EXPECT(bit_is_set(bitmap, 1000));
+	printf("# %llu pages' presence in %.3f ms\n", (unsigned long long)nr,
+	       (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
+out:
+	free(bitmap);
+	close(fd);
+}
+
+/* Reading presence needs the fd only: nobody, without /dev/arena, may. */
+static void child_unprivileged_queries(void *arg)
+{
+	int fd = *(int *)arg;
+	unsigned char bitmap[1] = { 0 };
+	uint64_t nr_present = 0;
+
+	if (setgid(65534) || setuid(65534)) {
+		tap_fail(__FILE__, __LINE__, "setuid: %s", strerror(errno));
+		return;
+	}
+	TAP_EXPECT_OK(present_get(fd, 1, 3, bitmap, &nr_present));
+	TAP_EXPECT_EQ(bitmap[0], 0x04);
+	TAP_EXPECT_EQ(nr_present, 1);
+}
+
+static void pages_present_unprivileged(void)
+{
+	int fd = arena_must(0, 4, 0);
+
+	TAP_EXPECT_OK(alloc_addr(fd, 3 * psz(), 1));
+	EXPECT_EXITED_0(child_run(child_unprivileged_queries, &fd));
+	TAP_EXPECT_EQ(in_use(fd), 1);
+	close(fd);
+}
+
 /* ---- the max_pages cap ---- */
 
 static void max_pages_cap(void)
@@ -2471,6 +2695,12 @@ static const struct tap_test tests[] = {
 	{ "arena", "release-frees-pages", release_frees_pages },
 	{ "arena", "refcnt-back-to-baseline", refcnt_back_to_baseline },
 	{ "arena", "unprivileged-fd-usable", unprivileged_fd_usable },
+	{ "arena", "pages-present-matches", pages_present_matches },
+	{ "arena", "pages-present-before-mmap", pages_present_before_mmap },
+	{ "arena", "pages-present-arg-rules", pages_present_arg_rules },
+	{ "arena", "pages-present-bitmap-in-arena", pages_present_bitmap_in_arena },
+	{ "arena", "pages-present-whole-4gib", pages_present_whole_4gib },
+	{ "arena", "pages-present-unprivileged", pages_present_unprivileged },
 	{ "arena", "max-pages-cap", max_pages_cap },
 	{ "arena", "race-concurrent-faults", race_concurrent_faults },
 	{ "arena", "race-alloc-free-vs-access", race_alloc_free_vs_access },

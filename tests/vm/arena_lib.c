@@ -3,8 +3,8 @@
  * libarena's arenas against the real module: create, map, allocate, free
  * and INFO through the library; an arena handed to an unrelated process
  * over SCM_RIGHTS and mapped there at the same address with
- * arena_map__from_fd(); the pointer helpers on real mappings; and the
- * module's errors as the library's negative errnos.
+ * arena_map__from_fd(); the pointer helpers on real mappings; which pages
+ * are present; and the module's errors as the library's negative errnos.
  *
  * Each test releases its arenas before it returns.
  */
@@ -398,6 +398,39 @@ out:
 	arena_map__close(arena);
 }
 
+/*
+ * Presence through the library, from an odd page: what ALLOC made and what
+ * a write faulted in, nothing made by asking, and the module's errors.
+ */
+static void pages_present(void)
+{
+	struct arena_map *arena = create(10, NULL);
+	unsigned char bitmap[2] = { 0xff, 0xff };
+	__u64 nr_present = 0;
+	char *base = NULL;
+
+	if (!arena)
+		return;
+	/* The first page anywhere is page 0, at the mapping's start. */
+	TAP_EXPECT_OK(arena_map__alloc_pages(arena, NULL, 1, -1, (void **)&base));
+	if (base) {
+		TAP_EXPECT_OK(arena_map__alloc_pages(arena, base + 7 * psz, 1, -1, NULL));
+		base[2 * psz] = 1;
+	}
+	TAP_EXPECT_OK(arena_map__pages_present(arena, 1, 9, bitmap, &nr_present));
+	/* Pages 2 and 7 are bits 1 and 6; page 9 is bit 0 of byte 1. */
+	TAP_EXPECT_EQ(bitmap[0], 0x42);
+	TAP_EXPECT_EQ(bitmap[1], 0);
+	TAP_EXPECT_EQ(nr_present, 2);
+	TAP_EXPECT_EQ(in_use(arena), 3);
+	libarena_set_print(NULL);
+	TAP_EXPECT_ERRNO(arena_map__pages_present(arena, 0, 0, bitmap, NULL), EINVAL);
+	TAP_EXPECT_ERRNO(arena_map__pages_present(arena, 5, 6, bitmap, NULL), ERANGE);
+	TAP_EXPECT_ERRNO(arena_map__pages_present(arena, 0, 10, (void *)8, NULL), EFAULT);
+	TAP_EXPECT_EQ(in_use(arena), 3);
+	arena_map__close(arena);
+}
+
 /* Descriptors that are no arena, and that stay the caller's. */
 static void from_fd_errors(void)
 {
@@ -432,6 +465,7 @@ static const struct tap_test tests[] = {
 	{ "libarena", "arena-create-errors", create_errors },
 	{ "libarena", "arena-pages-and-mmap-errors", pages_and_mmap_errors },
 	{ "libarena", "arena-from-fd-errors", from_fd_errors },
+	{ "libarena", "arena-pages-present", pages_present },
 };
 
 TAP_MAIN(tests)

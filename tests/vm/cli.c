@@ -220,7 +220,7 @@ static void arena_info_other_process(void)
 	TAP_EXPECT(strstr(res.err, "Inappropriate ioctl") != NULL);
 }
 
-/* Only page 1 is shown, and probing the others left them absent. */
+/* Only page 1 is shown, and asking about the others left them absent. */
 static void arena_dump_present_only(void)
 {
 	char line[64];

@@ -54,6 +54,7 @@ static const struct fuzz_cmd cmds[] = {
 	{ ARENA_IOC_INFO, ARENA_INFO_SIZE_VER0 },
 	{ ARENA_IOC_ALLOC_PAGES, ARENA_PAGES_SIZE_VER0 },
 	{ ARENA_IOC_FREE_PAGES, ARENA_PAGES_SIZE_VER0 },
+	{ ARENA_IOC_PAGES_PRESENT, ARENA_PAGES_PRESENT_SIZE_VER0 },
 	{ RINGBUF_IOC_CREATE, RINGBUF_CREATE_SIZE_VER0 },
 	{ RINGBUF_IOC_OUTPUT, RINGBUF_OUTPUT_SIZE_VER0 },
 	{ RINGBUF_IOC_QUERY, RINGBUF_INFO_SIZE_VER0 },
@@ -192,6 +193,11 @@ static void fuzz_template(struct fuzz *f, unsigned long cmd, uint8_t *arg)
 		*(struct arena_pages *)arg = (struct arena_pages){
 			.addr = pick(f, 2) ? 0 : ARENA_USER_ADDR + pick(f, 70) * 4096,
 			.nr_pages = 1 + pick(f, 8), .node = -1 };
+		break;
+	case ARENA_IOC_PAGES_PRESENT:
+		*(struct arena_pages_present *)arg = (struct arena_pages_present){
+			.first_page = pick(f, 70), .nr_pages = 1 + pick(f, 70),
+			.bitmap = (uintptr_t)scratch };
 		break;
 	case RINGBUF_IOC_CREATE:
 		*(struct ringbuf_create *)arg = (struct ringbuf_create){

@@ -4,10 +4,8 @@
  *
  * dump reads only pages that are present: touching an absent page through
  * a mapping would fault a new zeroed page in (or raise SIGSEGV with
- * ARENA_F_SEGV_ON_FAULT).  The ABI tells presence only through
- * ARENA_IOC_ALLOC_PAGES at a fixed address, which fails with EBUSY on a
- * present page; on an absent one it succeeds, and the page is freed again
- * at once.  The man page says what that means for a running owner.
+ * ARENA_F_SEGV_ON_FAULT).  ARENA_IOC_PAGES_PRESENT says which ones are,
+ * without changing anything in the arena, a bitmap window at a time.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -159,21 +157,6 @@ struct arena_dump {
 	bool json;
 };
 
-/* 1 if the page is present, 0 if not, or a negative errno. */
-static int arena_page_present(struct arena_dump *d, uint64_t page)
-{
-	void *addr = d->base + page * d->page_size;
-	int err;
-
-	err = arena_map__alloc_pages(d->arena, addr, 1, -1, NULL);
-	if (err == -EBUSY)
-		return 1;
-	if (err)
-		return err;
-	err = arena_map__free_pages(d->arena, addr, 1);
-	return err ?: 0;
-}
-
 static void arena_dump_page(struct arena_dump *d, uint64_t page)
 {
 	const char *data = d->base + page * d->page_size;
@@ -194,32 +177,39 @@ static void arena_dump_page(struct arena_dump *d, uint64_t page)
 	hexdump(data, d->page_size, page * d->page_size);
 }
 
-static int arena_dump_pages(struct arena_dump *d, uint64_t in_use, const char *name)
+/* Pages whose presence one query asks for: a 4 KiB bitmap. */
+#define ARENA_DUMP_WINDOW	(4096 * 8)
+
+/* The present pages among window pages from first, as the bitmap says. */
+static void arena_dump_window(struct arena_dump *d, uint64_t first, uint64_t window,
+			      const unsigned char *bitmap)
 {
-	uint64_t page, found = 0;
-	int present;
+	uint64_t i;
+
+	for (i = 0; i < window; i++)
+		if (bitmap[i / 8] & (1U << (i % 8)))
+			arena_dump_page(d, first + i);
+}
+
+static int arena_dump_pages(struct arena_dump *d, const char *name)
+{
+	uint64_t page, window, end = d->first + d->count;
+	unsigned char bitmap[ARENA_DUMP_WINDOW / 8];
+	int err = 0;
 
 	if (d->json)
 		json_array_begin();
-	for (page = d->first; page < d->first + d->count && found < in_use; page++) {
-		present = arena_page_present(d, page);
-		if (present < 0) {
-			if (d->json) {
-				json_array_end();
-				putchar('\n');
-			}
-			return fail("arena dump: probe", name, present);
-		}
-		if (!present)
-			continue;
-		arena_dump_page(d, page);
-		found++;
+	for (page = d->first; page < end && !err; page += window) {
+		window = end - page < ARENA_DUMP_WINDOW ? end - page : ARENA_DUMP_WINDOW;
+		err = arena_map__pages_present(d->arena, page, window, bitmap, NULL);
+		if (!err)
+			arena_dump_window(d, page, window, bitmap);
 	}
 	if (d->json) {
 		json_array_end();
 		putchar('\n');
 	}
-	return 0;
+	return err ? fail("arena dump: pages present", name, err) : 0;
 }
 
 /* "[page FIRST [count N]]"; count 0 means to the end. */
@@ -291,7 +281,7 @@ static int arena_dump_cmd(const struct cmd_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	d.base = base;
-	err = arena_dump_pages(&d, info.pages_in_use, ref.name);
+	err = arena_dump_pages(&d, ref.name);
 out:
 	arena_map__close(d.arena);
 	return err;

@@ -197,6 +197,32 @@ int arena_map__free_pages(struct arena_map *arena, void *addr, __u32 nr)
 	return arena_pages(arena, ARENA_IOC_FREE_PAGES, &where, nr, -1);
 }
 
+int arena_map__pages_present(const struct arena_map *arena, __u64 first_page,
+			     __u64 nr_pages, void *bitmap, __u64 *nr_present)
+{
+	struct arena_pages_present req = {
+		.size = sizeof(req),
+		.first_page = first_page,
+		.nr_pages = nr_pages,
+		.bitmap = (uintptr_t)bitmap,
+	};
+	char buf[LIBARENA_ERRSTR_LEN];
+	int err;
+
+	if (!arena || !bitmap)
+		return -EINVAL;
+	if (ioctl(arena->fd, ARENA_IOC_PAGES_PRESENT, &req)) {
+		err = -errno;
+		pr_debug("fd %d: presence of %llu pages from page %llu: %s\n", arena->fd,
+			 (unsigned long long)nr_pages, (unsigned long long)first_page,
+			 libarena_errstr(err, buf));
+		return err;
+	}
+	if (nr_present)
+		*nr_present = req.nr_present;
+	return 0;
+}
+
 int arena_map__offset(const struct arena_map *arena, const void *p, __u32 *offp)
 {
 	uintptr_t start, ptr = (uintptr_t)p;

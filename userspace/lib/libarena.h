@@ -181,6 +181,18 @@ int arena_map__alloc_pages(struct arena_map *arena, void *addr, __u32 nr,
 int arena_map__free_pages(struct arena_map *arena, void *addr, __u32 nr);
 
 /*
+ * Which of the nr_pages pages from first_page (counted from the arena's
+ * start) are present, without changing any and without mapping the arena:
+ * bitmap gets (nr_pages + 7) / 8 bytes, page first_page + i at bit i % 8
+ * of byte i / 8, and *nr_present (which may be NULL) how many are set.
+ * Any holder of the fd may ask.  Returns 0 or a negative errno: -EINVAL
+ * (NULL arena or bitmap, nr_pages 0), -ERANGE (not inside the arena),
+ * -EFAULT (bitmap not writable), -ENOTTY (a module without the query).
+ */
+int arena_map__pages_present(const struct arena_map *arena, __u64 first_page,
+			     __u64 nr_pages, void *bitmap, __u64 *nr_present);
+
+/*
  * The offset of p in the arena's mapping (see "Offsets" above) into
  * *offp: 0, -EINVAL for NULL arguments, -ENXIO if the arena is not
  * mapped in this process, -ERANGE if p is outside it.
