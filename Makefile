@@ -11,7 +11,8 @@
 #   make bench [BENCH_KERNEL=6.12-amd64]	ours against the kernel's BPF arena, ring and programs, in QEMU
 #   make bench-report		plots (gnuplot) and tables of the newest results into docs/performance.md
 #   make deps			install the Debian packages all this needs (root)
-#   make kernels		fetch the test kernels into .cache/ (done on demand)
+#   make kernels		fetch the test kernels into ~/.cache/arena-kmod, build the debug one
+#				(done on demand)
 #   make dist			build/arena-kmod-<version>.tar.gz of HEAD, with the RPM spec
 #   make deb			the Debian packages, into build/deb/
 #   make rpm			the RPM packages from the dist tarball, into build/rpm/RPMS/
@@ -20,7 +21,9 @@
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 BUILD ?= $(CURDIR)/build
-KERNELS ?= 6.1-amd64 6.12-amd64 6.1-arm64 6.12-arm64
+# 6.12-amd64-debug: KASAN, lockdep and more, built from Debian's sources
+# on first use, once per machine (scripts/build-debug-kernel.sh).
+KERNELS ?= 6.1-amd64 6.12-amd64 6.1-arm64 6.12-arm64 6.12-amd64-debug
 KERNEL ?= 6.1-amd64
 BENCH_KERNEL ?= $(if $(filter arm64,$(ARCH)),6.12-arm64,6.12-amd64)
 
@@ -88,7 +91,8 @@ fuzz: deps-present
 	$(MAKE) -C tests/fuzz O=$(BUILD)/host FUZZ_SECONDS=$(FUZZ_SECONDS) run
 
 kernels: deps-present
-	scripts/fetch-kernels.sh $(KERNELS)
+	scripts/fetch-kernels.sh $(filter-out %-debug,$(KERNELS))
+	$(if $(filter %-debug,$(KERNELS)),scripts/build-debug-kernel.sh)
 
 deps:
 	scripts/deps.sh

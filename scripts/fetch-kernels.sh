@@ -4,7 +4,7 @@
 # Prepares the kernels the tests boot: Debian 12's 6.1 and 6.12, amd64 and
 # arm64, each unpacked (never installed) into
 #
-#   ${ARENA_CACHE:-.cache}/kernels/<tag>/
+#   <cache>/kernels/<tag>/   (<cache>: scripts/cache-dir.sh, ~/.cache/arena-kmod)
 #	vmlinuz		the kernel QEMU boots
 #	config		its configuration
 #	release		its uname -r
@@ -24,7 +24,8 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-cache=${ARENA_CACHE:-$top/.cache}/kernels
+. "$top/scripts/cache-dir.sh"
+cache=$cache/kernels
 host_arch=$(dpkg --print-architecture)
 
 die() {

@@ -6,7 +6,8 @@
 # tests, as one TAP stream numbered across all of them, ending with
 # "N passed, N failed".
 #
-#   tests/check.sh [TAG...]	(default: 6.1-amd64 6.12-amd64 6.1-arm64 6.12-arm64)
+#   tests/check.sh [TAG...]	(default: 6.1-amd64 6.12-amd64 6.1-arm64 6.12-arm64
+#				6.12-amd64-debug, the last the debug kernel)
 
 set -uo pipefail
 
@@ -14,7 +15,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=${ARENA_BUILD:-$top/build}
 results=$build/check
 tags=("$@")
-[ ${#tags[@]} -gt 0 ] || tags=(6.1-amd64 6.12-amd64 6.1-arm64 6.12-arm64)
+[ ${#tags[@]} -gt 0 ] || tags=(6.1-amd64 6.12-amd64 6.1-arm64 6.12-arm64 6.12-amd64-debug)
 
 rm -rf "$results"
 mkdir -p "$results"
@@ -72,7 +73,10 @@ for tag in "${tags[@]}"; do
 	if [ "$tag" = 6.1-amd64 ]; then
 		stage vm-selftest "" "$top/tests/vm/selftest.sh" "$tag"
 	fi
-	stage "vm-$tag" "" "$top/tests/vm/run-vm.sh" "$tag"
+	# KASAN, lockdep and the rest slow the debug kernel down several times.
+	timeout=600
+	[[ $tag != *-debug ]] || timeout=2400
+	stage "vm-$tag" "" "$top/tests/vm/run-vm.sh" --timeout "$timeout" "$tag"
 done
 
 # The packaging tests boot the host architecture's 6.1 kernel with the

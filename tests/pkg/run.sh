@@ -20,7 +20,7 @@ set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${ARENA_BUILD:-$top/build}
-cache=${ARENA_CACHE:-$top/.cache}
+. "$top/scripts/cache-dir.sh"
 work=$build/pkg
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf")
 host_arch=$(dpkg --print-architecture)

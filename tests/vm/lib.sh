@@ -4,23 +4,26 @@
 # which tools a kernel tag needs, building the module and the initramfs, and
 # booting QEMU.  Source it with $top set to the repository.
 
-cache=${ARENA_CACHE:-$top/.cache}
+. "$top/scripts/cache-dir.sh"
 build=${ARENA_BUILD:-$top/build}
 # ../shared beside the checkout (a worktree sits one level deeper).
 shared=${ARENA_SHARED:-$top/../shared}
 [ -d "$shared" ] || [ ! -d "$top/../../shared" ] || shared=$top/../../shared
 
 # Kernel reports of trouble in a serial log (arm64 says "Call trace:", x86
-# "Call Trace:"); our own "@H"/"@T" lines are not the kernel's.
-vm_trouble='Oops: [0-9]|BUG:|WARNING:|Call [Tt]race|Kernel panic|lockdep|KASAN|UBSAN|hung task|invoked oom-killer'
+# "Call Trace:"); our own "@H"/"@T" lines are not the kernel's.  Lockdep,
+# KASAN, KFENCE and soft lockups report as "BUG:" or "WARNING:" too; the
+# lockdep phrases also catch a report cut short.  Not the word "lockdep"
+# alone: the debug kernel says "RCU lockdep checking is enabled" at boot.
+vm_trouble='Oops: [0-9]|BUG:|WARNING:|Call [Tt]race|Kernel panic|possible (circular|recursive) locking|inconsistent lock state|KASAN|UBSAN|blocked for more than|hung task|detected stalls|invoked oom-killer'
 
 # vm_setup <tag>: sets kdir, kbuild_arch, cc, qemu, console and arch for one
 # of 6.1-amd64, 6.12-amd64, 6.1-arm64, 6.12-arm64, fetching the kernel if it
-# is not cached yet.
+# is not cached yet, or 6.12-amd64-debug, building it.
 vm_setup() {
 	tag=$1
 	case "$tag" in
-	6.1-amd64 | 6.12-amd64)
+	6.1-amd64 | 6.12-amd64 | 6.12-amd64-debug)
 		kbuild_arch=(ARCH=x86_64)
 		cc=gcc
 		qemu=(qemu-system-x86_64 -machine q35 -cpu max)
@@ -46,8 +49,13 @@ vm_setup() {
 		;;
 	esac
 	arch=${tag#*-}
+	arch=${arch%-debug}
 	kdir=$cache/kernels/$tag
-	[ -e "$kdir/.complete" ] || "$top/scripts/fetch-kernels.sh" "$tag" >&2
+	if [ "$tag" = 6.12-amd64-debug ]; then
+		"$top/scripts/build-debug-kernel.sh"
+	else
+		[ -e "$kdir/.complete" ] || "$top/scripts/fetch-kernels.sh" "$tag" >&2
+	fi
 }
 
 # vm_build_module <dir>: builds arena_kmod.ko in <dir> the way DKMS does,
