@@ -8,6 +8,7 @@
 /"scenario":/ {
 	s = field($0, "scenario")
 	med[s, field($0, "impl")] = field($0, "median")
+	unit[s] = field($0, "unit")
 	if (!(s in seen)) { seen[s] = 1; order[n++] = s }
 }
 
@@ -28,7 +29,7 @@ END {
 			    med[s, "interp"] / med[s, "jit"], 10, 1)
 		if (a == "" || b == "" || b == 0)
 			continue
-		if (s ~ /^ringbuf-/)
+		if (s ~ /^ringbuf-/ && unit[s] == "events/s")
 			row("ring buffer events/s, ours/kernel", s, a / b, "1.0", 1)
 		else if (s ~ /^prog-arena-/)
 			row("arena-heavy program time, ours/kernel", s, a / b, 1.1, 0)
