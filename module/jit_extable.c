@@ -18,9 +18,9 @@
  * old buffer is written again: the next rebuild waits for it, if it has
  * not passed by then, so that a load does not wait for one of its own.
  * Code whose entries were dropped is freed after a grace period too
- * (jit_pool.c), so no reader of an older table can meet its space reused.  The buffers live in module text, above all
- * code, so the 32-bit relative fields reach and arm64's fixup offsets are
- * positive.
+ * (jit_pool.c), so no reader of an older table can meet its space reused.
+ * The buffers live in module text, above all code, so the 32-bit relative
+ * fields reach and arm64's fixup offsets are positive.
  */
 #include <linux/list.h>
 #include <linux/module.h>
