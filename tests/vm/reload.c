@@ -99,9 +99,11 @@ static void module_work(void)
 static struct meminfo snapshot(void)
 {
 	struct meminfo m = { 0 };
-	const char *what;
-	int err = meminfo_read(&m, &what);
+	const char *what = "/sys/kernel/slab";
+	int err = meminfo_settle_slab();
 
+	if (!err)
+		err = meminfo_read(&m, &what);
 	if (err)
 		tap_fail(__FILE__, __LINE__, "%s: %s", what, strerror(-err));
 	return m;
