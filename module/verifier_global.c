@@ -71,12 +71,11 @@ int verifier_bind_globals(struct verifier_env *env)
 	for (i = 0; i < prog->nr_globals; i++) {
 		const struct prog_global_func *g = &prog->globals[i];
 
-		if (!g->insn_off || g->insn_off >= prog->len ||
-		    env->funcs[verifier_func_of(env, g->insn_off)].start != g->insn_off)
+		f = g->insn_off < prog->len ? verifier_func_of(env, g->insn_off) : 0;
+		if (!f || env->funcs[f].start != g->insn_off)
 			return verifier_reject(env, g->insn_off < prog->len ? g->insn_off : 0,
 					       "global function %u: instruction %u is no subprogram's start",
 					       i, g->insn_off);
-		f = verifier_func_of(env, g->insn_off);
 		if (env->funcs[f].global)
 			return verifier_reject(env, g->insn_off,
 					       "global function %u: declared twice", i);
