@@ -138,7 +138,12 @@ static int check_mov(struct verifier_env *env, const struct bpf_insn *insn)
 		return verifier_reject(env, env->insn_idx,
 				       "R%u partial copy of a %s pointer", insn->src_reg,
 				       reg_type_name(src));
+	if (alu64 && !insn->off) {
+		link_copy(env, dst, src);
+		return 0;
+	}
 	*dst = *src;
+	link_break(dst);
 	if (insn->off)
 		reg_sext(dst, insn->off / 8);
 	if (!alu64)
@@ -168,6 +173,7 @@ static int check_unary(struct verifier_env *env, const struct bpf_insn *insn)
 		return 0;
 	}
 	if (!alu64 && BPF_SRC(insn->code) == BPF_TO_LE) {
+		link_break(dst);
 		reg_truncate(dst, insn->imm / 8);
 		return 0;
 	}
@@ -178,7 +184,7 @@ static int check_unary(struct verifier_env *env, const struct bpf_insn *insn)
 static int check_alu(struct verifier_env *env, const struct bpf_insn *insn)
 {
 	struct reg_state *regs = cur_regs(env);
-	struct reg_state *dst = &regs[insn->dst_reg], src_k, *src;
+	struct reg_state *dst = &regs[insn->dst_reg], src_k, *src, old_dst, old_src;
 	bool alu64 = BPF_CLASS(insn->code) == BPF_ALU64;
 	u8 op = BPF_OP(insn->code);
 	int err;
@@ -230,10 +236,17 @@ static int check_alu(struct verifier_env *env, const struct bpf_insn *insn)
 		}
 		goto mixed;
 	}
+	/* src may be dst: the link needs both as they were. */
+	old_dst = *dst;
+	old_src = *src;
 	if (op == BPF_DIV || op == BPF_MOD)
 		scalar_divmod(dst, src, op, !alu64, insn->off == ISA_SIGNED_DIV);
 	else
 		scalar_alu(dst, src, op, !alu64);
+	if (op == BPF_ADD && alu64)
+		link_add(dst, &old_dst, &old_src);
+	else
+		link_break(dst);
 	return 0;
 mixed:
 	return verifier_reject(env, env->insn_idx,
@@ -360,19 +373,22 @@ static bool refine_branch(struct verifier_env *env, const struct bpf_insn *insn,
 	regs[insn->dst_reg] = a;
 	if (is_x)
 		regs[insn->src_reg] = b;
+	link_sync(env->cur, &regs[insn->dst_reg]);
+	if (is_x)
+		link_sync(env->cur, &regs[insn->src_reg]);
 	return true;
 }
 
-static void mark_null(struct reg_state *reg, u32 id)
+static void mark_null(struct reg_state *reg, void *idp)
 {
-	if (reg->id != id || !reg_is_nullable(reg))
+	if (reg->id != *(u32 *)idp || !reg_is_nullable(reg))
 		return;
 	reg_mark_const(reg, 0);
 }
 
-static void mark_not_null(struct reg_state *reg, u32 id)
+static void mark_not_null(struct reg_state *reg, void *idp)
 {
-	if (reg->id != id || !reg_is_nullable(reg))
+	if (reg->id != *(u32 *)idp || !reg_is_nullable(reg))
 		return;
 	reg->type = reg_type_not_null(reg->type);
 	reg->id = 0;
@@ -381,7 +397,7 @@ static void mark_not_null(struct reg_state *reg, u32 id)
 /* On each side of "ptr == 0", every copy of a nullable pointer. */
 static void mark_ptr_null(struct verifier_state *st, u32 id, u32 ref, bool null)
 {
-	state_for_each_reg(st, null ? mark_null : mark_not_null, id);
+	state_for_each_reg(st, null ? mark_null : mark_not_null, &id);
 	/* A NULL record needs no release: its reference ends here. */
 	if (null && ref)
 		release_ref(st, ref);

@@ -28,9 +28,9 @@ void clobber_args(struct func_frame *frame)
 		memset(&frame->regs[r], 0, sizeof(frame->regs[r]));
 }
 
-static void invalidate_ref(struct reg_state *reg, u32 ref)
+static void invalidate_ref(struct reg_state *reg, void *refp)
 {
-	if (reg->ref_id == ref && (reg->type == PTR_TO_RECORD ||
+	if (reg->ref_id == *(u32 *)refp && (reg->type == PTR_TO_RECORD ||
 				   reg->type == PTR_TO_RECORD_OR_NULL))
 		memset(reg, 0, sizeof(*reg));
 }
@@ -46,7 +46,7 @@ void release_ref(struct verifier_state *st, u32 id)
 		st->refs[i] = st->refs[--st->nr_refs];
 		break;
 	}
-	state_for_each_reg(st, invalidate_ref, id);
+	state_for_each_reg(st, invalidate_ref, &id);
 }
 
 static int acquire_ref(struct verifier_env *env, u32 *id)

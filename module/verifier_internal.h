@@ -6,7 +6,8 @@
  * (scalar ranges), verifier_mem.c (memory accesses), verifier_call.c
  * (helpers, kfuncs, calls, callbacks, exits), verifier_state.c (states:
  * copies, frames, pruning, widening), verifier_global.c (global functions,
- * each walked once on its own), verifier_log.c (the log).
+ * each walked once on its own), verifier_link.c (scalars linked by copies),
+ * verifier_log.c (the log).
  */
 #ifndef ARENA_VERIFIER_INTERNAL_H
 #define ARENA_VERIFIER_INTERNAL_H
@@ -58,8 +59,8 @@ struct reg_state {
 	u8 type;		/* enum reg_type */
 	u8 frameno;
 	u16 obj;
-	s32 off;
-	u32 id;			/* nullable pointers: copies share it */
+	s32 off;		/* linked scalars: the value is the id's plus off */
+	u32 id;			/* nullable pointers, linked scalars: copies share it */
 	u32 ref_id;		/* ring records: the reference */
 	u32 mem_size;		/* ring records, memory */
 	u32 func;		/* function pointers */
@@ -205,6 +206,8 @@ void scalar_divmod(struct reg_state *dst, const struct reg_state *src, u8 op,
 bool scalar_refine(struct reg_state *a, struct reg_state *b, u8 op,
 		   bool negate, bool jmp32);
 bool range_within(const struct reg_state *old, const struct reg_state *cur);
+/* Narrows a to the values b holds too; false, a unchanged, if there are none. */
+bool reg_intersect(struct reg_state *a, const struct reg_state *b);
 
 /* verifier_mem.c */
 enum mem_access { MEM_READ, MEM_WRITE, MEM_ATOMIC };
@@ -232,6 +235,13 @@ int check_call(struct verifier_env *env, const struct bpf_insn *insn);
 /* 1: the path ended (the entry function's exit). */
 int check_exit(struct verifier_env *env);
 
+/* verifier_link.c */
+void link_break(struct reg_state *reg);
+void link_copy(struct verifier_env *env, struct reg_state *dst, struct reg_state *src);
+void link_add(struct reg_state *dst, const struct reg_state *old, const struct reg_state *src);
+void link_sync(struct verifier_state *st, const struct reg_state *known);
+void link_drop_single(struct verifier_state *st, u16 live);
+
 /* verifier_global.c */
 int verifier_bind_globals(struct verifier_env *env);
 void global_func_args(struct verifier_env *env, struct func_frame *frame);
@@ -255,7 +265,7 @@ int state_push_frame(struct verifier_state *st, u32 func, u32 callsite);
 void state_pop_frame(struct verifier_state *st);
 /* Calls fn on every register and spilled register of every frame. */
 void state_for_each_reg(struct verifier_state *st,
-			void (*fn)(struct reg_state *reg, u32 arg), u32 arg);
+			void (*fn)(struct reg_state *reg, void *arg), void *arg);
 /* 1: pruned (a stored state covers cur), 0: go on, < 0: error. */
 int state_visit(struct verifier_env *env);
 void state_path_done(struct verifier_env *env);

@@ -108,16 +108,17 @@ struct vcase {
 #include "verifier_corpus/loops.h"
 #include "verifier_corpus/clang.h"
 #include "verifier_corpus/globals.h"
+#include "verifier_corpus/links.h"
 
 static const struct vcase *const corpora[] = {
 	structure_cases, register_cases, memory_cases, call_cases,
-	arena_cases, loop_cases, clang_cases, global_cases,
+	arena_cases, loop_cases, clang_cases, global_cases, link_cases,
 };
 static const size_t corpus_sizes[] = {
 	ARRAY_SIZE(structure_cases), ARRAY_SIZE(register_cases),
 	ARRAY_SIZE(memory_cases), ARRAY_SIZE(call_cases),
 	ARRAY_SIZE(arena_cases), ARRAY_SIZE(loop_cases),
-	ARRAY_SIZE(clang_cases), ARRAY_SIZE(global_cases),
+	ARRAY_SIZE(clang_cases), ARRAY_SIZE(global_cases), ARRAY_SIZE(link_cases),
 };
 
 static char log_buf[1 << 16];
