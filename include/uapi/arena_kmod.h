@@ -35,6 +35,7 @@
 #define ARENA_FEATURE_RINGBUF	(1ULL << 1)	/* RINGBUF_IOC_CREATE and ring fds */
 #define ARENA_FEATURE_ARRAY	(1ULL << 2)	/* ARRAY_IOC_CREATE and array fds */
 #define ARENA_FEATURE_PROG	(1ULL << 3)	/* PROG_IOC_LOAD and program fds */
+#define ARENA_FEATURE_PROG_GLOBALS (1ULL << 4)	/* PROG_IOC_LOAD's global_funcs */
 
 /*
  * ARENA_IOC_VERSION: which ABI the module speaks.

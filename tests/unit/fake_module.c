@@ -347,7 +347,8 @@ __attribute__((constructor)) static void fake_module_from_env(void)
 		sizeof(fake.reply.module_version) - 1);
 	/* Every object kind, so that the CLI's commands all get through. */
 	fake.reply.features = ARENA_FEATURE_ARENA | ARENA_FEATURE_RINGBUF |
-			      ARENA_FEATURE_ARRAY | ARENA_FEATURE_PROG;
+			      ARENA_FEATURE_ARRAY | ARENA_FEATURE_PROG |
+			      ARENA_FEATURE_PROG_GLOBALS;
 	fake.info = (struct arena_info){
 		.size = sizeof(fake.info), .flags = ARENA_F_SEGV_ON_FAULT, .nr_pages = 4,
 		.user_addr = 0x100000000ULL, .pages_in_use = 2,

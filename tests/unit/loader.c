@@ -43,18 +43,25 @@ static struct arena_object *open_obj(const char *name)
 	return obj;
 }
 
-/* The fake module with every feature, on /dev/null. */
-static struct arena_dev *fake_dev(void)
+#define FAKE_FEATURES_OLD	(ARENA_FEATURE_ARENA | ARENA_FEATURE_RINGBUF | \
+				 ARENA_FEATURE_ARRAY | ARENA_FEATURE_PROG)
+
+/* The fake module with the given features, on /dev/null. */
+static struct arena_dev *fake_dev_with(__u64 features)
 {
 	LIBARENA_OPTS(arena_dev_opts, opts, .path = "/dev/null");
 	struct arena_dev *dev = NULL;
 
 	fake_module_start();
-	fake.reply.features = ARENA_FEATURE_ARENA | ARENA_FEATURE_RINGBUF |
-			      ARENA_FEATURE_ARRAY | ARENA_FEATURE_PROG;
+	fake.reply.features = features;
 	if (arena_dev__open(&opts, &dev))
 		return NULL;
 	return dev;
+}
+
+static struct arena_dev *fake_dev(void)
+{
+	return fake_dev_with(FAKE_FEATURES_OLD | ARENA_FEATURE_PROG_GLOBALS);
 }
 
 /* What the fake module received for the program named name. */
@@ -883,6 +890,28 @@ out:
 	arena_dev__close(dev);
 }
 
+/* A module without ARENA_FEATURE_PROG_GLOBALS: the first request size, no records. */
+static void global_funcs_older_module(void)
+{
+	struct arena_object *obj = open_obj("global_funcs");
+	struct arena_dev *dev = fake_dev_with(FAKE_FEATURES_OLD);
+	const struct fake_prog_load *prog;
+
+	TAP_EXPECT(obj && dev);
+	if (!obj || !dev)
+		goto out;
+	TAP_EXPECT_OK(arena_object__load(obj, dev));
+	prog = loaded("call_each");
+	TAP_EXPECT(prog != NULL);
+	if (prog) {
+		TAP_EXPECT_EQ(prog->req.size, PROG_LOAD_SIZE_VER0);
+		TAP_EXPECT_EQ(prog->req.nr_global_funcs, 0);
+	}
+out:
+	arena_object__close(obj);
+	arena_dev__close(dev);
+}
+
 /* arena_htab.bpf.c's htab_update_elem(htab __arg_arena, key, value). */
 static void arena_htab_update_is_global(void)
 {
@@ -1165,6 +1194,7 @@ static const struct tap_test tests[] = {
 	{ "loader", "global-funcs-of-each-kind", global_funcs_of_each_kind },
 	{ "loader", "global-funcs-left-out-say-why", global_funcs_left_out_say_why },
 	{ "loader", "global-funcs-reach-the-module", global_funcs_reach_the_module },
+	{ "loader", "global-funcs-older-module", global_funcs_older_module },
 	{ "loader", "arena-htab-update-is-global", arena_htab_update_is_global },
 	{ "loader", "prog-load-global-funcs-options", prog_load_global_funcs_options },
 	{ "loader", "linking-two-objects", linking_two_objects },

@@ -34,6 +34,7 @@
 static void version_feature_prog(void)
 {
 	expect_feature(ARENA_FEATURE_PROG);
+	expect_feature(ARENA_FEATURE_PROG_GLOBALS);
 }
 
 static void load_run_returns_r0(void)

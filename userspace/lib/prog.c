@@ -80,6 +80,7 @@ int arena_dev__prog_load(struct arena_dev *dev, const struct bpf_insn *insns,
 		.insns = (uintptr_t)insns,
 		.insn_cnt = insn_cnt,
 	};
+	struct arena_version ver;
 	int err;
 
 	if (fdp)
@@ -89,6 +90,15 @@ int arena_dev__prog_load(struct arena_dev *dev, const struct bpf_insn *insns,
 	arena_prog_load_fill(&req, opts);
 	if (req.nr_global_funcs && !req.global_funcs)
 		return -EINVAL;
+	/* An older module walks every function at each call, as it always did. */
+	if (req.nr_global_funcs && !arena_dev__version(dev, &ver) &&
+	    !(ver.features & ARENA_FEATURE_PROG_GLOBALS)) {
+		pr_debug("program: the module (version %s) does not take global functions\n",
+			 ver.module_version);
+		req.global_funcs = 0;
+		req.nr_global_funcs = 0;
+		req.size = PROG_LOAD_SIZE_VER0;
+	}
 	err = arena_dev_create(dev, ARENA_FEATURE_PROG, PROG_IOC_LOAD, &req,
 			       "program", fdp);
 	if (LIBARENA_OPTS_HAS(opts, log_true_size))
