@@ -532,7 +532,12 @@ static bool load_round(enum impl impl, double *v)
 		} else {
 			LIBARENA_OPTS(arena_prog_load_opts, opts, .obj_fds = obj_fds,
 				      .nr_objs = arena_program__nr_maps(prog));
+			size_t nr_global_funcs;
 			int err;
+
+			/* As arena_object__load() loads it: its global functions checked once. */
+			opts.global_funcs = arena_program__global_funcs(prog, &nr_global_funcs);
+			opts.nr_global_funcs = nr_global_funcs;
 
 			t0 = now();
 			err = arena_dev__prog_load(dev, arena_program__insns(prog),

@@ -4,4 +4,5 @@
 # by Kbuild and into user space by the unit tests and the conformance
 # plugin, from this one list.
 PROG_CORE := interp tnum verifier verifier_bounds verifier_call verifier_cfg \
-	     verifier_log verifier_mem verifier_state helper_protos
+	     verifier_global verifier_link verifier_log verifier_mem verifier_state \
+	     helper_protos

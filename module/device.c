@@ -33,7 +33,7 @@ static long arena_ioctl_version(void __user *uarg)
 	ver.abi_version = ARENA_ABI_VERSION;
 	ver.page_size = PAGE_SIZE;
 	ver.features = ARENA_FEATURE_ARENA | ARENA_FEATURE_RINGBUF |
-		       ARENA_FEATURE_ARRAY | ARENA_FEATURE_PROG;
+		       ARENA_FEATURE_ARRAY | ARENA_FEATURE_PROG | ARENA_FEATURE_PROG_GLOBALS;
 	strscpy(ver.module_version, ARENA_KMOD_VERSION,
 		sizeof(ver.module_version));
 	return arena_uarg_out(uarg, &ver);

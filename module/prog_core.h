@@ -26,6 +26,8 @@
 #ifndef ARENA_PROG_CORE_H
 #define ARENA_PROG_CORE_H
 
+#include <uapi/arena_kmod.h>
+
 #include "bpf_isa.h"
 #include "portable.h"
 
@@ -81,6 +83,9 @@ struct prog_core {
 	u32 ctx_size;		/* bytes r1 points to at entry; 0: r1 is 0 */
 	struct prog_obj *objs;	/* not owned */
 	u32 nr_objs;
+	/* Functions walked once on their own (verifier_global.c); not owned. */
+	const struct prog_global_func *globals;
+	u32 nr_globals;
 	/* Filled by the verifier. */
 	const struct prog_obj *arena;	/* the program's one arena, or NULL */
 	struct prog_func *funcs;	/* owned, nr_funcs, sorted by start */

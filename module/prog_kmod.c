@@ -15,6 +15,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/license.h>
+#include <linux/overflow.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
 #include <linux/sched/signal.h>
@@ -237,6 +238,10 @@ static int prog_check_load(const struct prog_load *req)
 		return -EINVAL;
 	if (!req->license)
 		return -EINVAL;
+	if (req->nr_global_funcs > PROG_GLOBAL_FUNCS_MAX)
+		return -E2BIG;
+	if ((!req->nr_global_funcs && req->global_funcs) || req->reserved)
+		return -EINVAL;
 	return prog_check_name(req->name, sizeof(req->name));
 }
 
@@ -315,6 +320,29 @@ static int prog_load_jit(struct prog *prog, struct verifier_log *log)
 
 static const struct file_operations prog_fops;
 
+/* Verifies the program with its global functions' declarations, if any. */
+static int prog_verify(struct prog *prog, const struct prog_load *req,
+		       struct verifier_log *log)
+{
+	struct prog_global_func *globals = NULL;
+	int err;
+
+	if (req->nr_global_funcs) {
+		globals = vmemdup_user(u64_to_user_ptr(req->global_funcs),
+				       array_size(req->nr_global_funcs, sizeof(*globals)));
+		if (IS_ERR(globals))
+			return PTR_ERR(globals);
+	}
+	prog->core.globals = globals;
+	prog->core.nr_globals = req->nr_global_funcs;
+	err = verifier_check(&prog->core, log);
+	/* Only the verifier reads them. */
+	prog->core.globals = NULL;
+	prog->core.nr_globals = 0;
+	kvfree(globals);
+	return err;
+}
+
 static int prog_load(struct prog *prog, const struct prog_load *req,
 		     struct verifier_log *log)
 {
@@ -334,7 +362,7 @@ static int prog_load(struct prog *prog, const struct prog_load *req,
 	if (err)
 		return err;
 	prog->core.ctx_size = req->ctx_size;
-	err = verifier_check(&prog->core, log);
+	err = prog_verify(prog, req, log);
 	if (!err)
 		err = prog_load_jit(prog, log);
 	return err;

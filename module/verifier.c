@@ -138,7 +138,12 @@ static int check_mov(struct verifier_env *env, const struct bpf_insn *insn)
 		return verifier_reject(env, env->insn_idx,
 				       "R%u partial copy of a %s pointer", insn->src_reg,
 				       reg_type_name(src));
+	if (alu64 && !insn->off) {
+		link_copy(env, dst, src);
+		return 0;
+	}
 	*dst = *src;
+	link_break(dst);
 	if (insn->off)
 		reg_sext(dst, insn->off / 8);
 	if (!alu64)
@@ -168,6 +173,7 @@ static int check_unary(struct verifier_env *env, const struct bpf_insn *insn)
 		return 0;
 	}
 	if (!alu64 && BPF_SRC(insn->code) == BPF_TO_LE) {
+		link_break(dst);
 		reg_truncate(dst, insn->imm / 8);
 		return 0;
 	}
@@ -178,7 +184,7 @@ static int check_unary(struct verifier_env *env, const struct bpf_insn *insn)
 static int check_alu(struct verifier_env *env, const struct bpf_insn *insn)
 {
 	struct reg_state *regs = cur_regs(env);
-	struct reg_state *dst = &regs[insn->dst_reg], src_k, *src;
+	struct reg_state *dst = &regs[insn->dst_reg], src_k, *src, old_dst, old_src;
 	bool alu64 = BPF_CLASS(insn->code) == BPF_ALU64;
 	u8 op = BPF_OP(insn->code);
 	int err;
@@ -230,10 +236,17 @@ static int check_alu(struct verifier_env *env, const struct bpf_insn *insn)
 		}
 		goto mixed;
 	}
+	/* src may be dst: the link needs both as they were. */
+	old_dst = *dst;
+	old_src = *src;
 	if (op == BPF_DIV || op == BPF_MOD)
 		scalar_divmod(dst, src, op, !alu64, insn->off == ISA_SIGNED_DIV);
 	else
 		scalar_alu(dst, src, op, !alu64);
+	if (op == BPF_ADD && alu64)
+		link_add(dst, &old_dst, &old_src);
+	else
+		link_break(dst);
 	return 0;
 mixed:
 	return verifier_reject(env, env->insn_idx,
@@ -360,34 +373,31 @@ static bool refine_branch(struct verifier_env *env, const struct bpf_insn *insn,
 	regs[insn->dst_reg] = a;
 	if (is_x)
 		regs[insn->src_reg] = b;
+	link_sync(env->cur, &regs[insn->dst_reg]);
+	if (is_x)
+		link_sync(env->cur, &regs[insn->src_reg]);
 	return true;
 }
 
-static void mark_null(struct reg_state *reg, u32 id)
+static void mark_null(struct reg_state *reg, void *idp)
 {
-	if (reg->id != id || (reg->type != PTR_TO_VALUE_OR_NULL &&
-			      reg->type != PTR_TO_RECORD_OR_NULL))
+	if (reg->id != *(u32 *)idp || !reg_is_nullable(reg))
 		return;
 	reg_mark_const(reg, 0);
 }
 
-static void mark_not_null(struct reg_state *reg, u32 id)
+static void mark_not_null(struct reg_state *reg, void *idp)
 {
-	if (reg->id != id)
+	if (reg->id != *(u32 *)idp || !reg_is_nullable(reg))
 		return;
-	if (reg->type == PTR_TO_VALUE_OR_NULL)
-		reg->type = PTR_TO_VALUE;
-	else if (reg->type == PTR_TO_RECORD_OR_NULL)
-		reg->type = PTR_TO_RECORD;
-	else
-		return;
+	reg->type = reg_type_not_null(reg->type);
 	reg->id = 0;
 }
 
 /* On each side of "ptr == 0", every copy of a nullable pointer. */
 static void mark_ptr_null(struct verifier_state *st, u32 id, u32 ref, bool null)
 {
-	state_for_each_reg(st, null ? mark_null : mark_not_null, id);
+	state_for_each_reg(st, null ? mark_null : mark_not_null, &id);
 	/* A NULL record needs no release: its reference ends here. */
 	if (null && ref)
 		release_ref(st, ref);
@@ -411,8 +421,7 @@ static int ptr_branch(struct verifier_env *env, const struct bpf_insn *insn,
 	const struct reg_state *src = BPF_SRC(insn->code) == BPF_X ?
 				      &regs[insn->src_reg] : src_k;
 	u8 op = BPF_OP(insn->code);
-	bool nullable = dst->type == PTR_TO_VALUE_OR_NULL ||
-			dst->type == PTR_TO_RECORD_OR_NULL;
+	bool nullable = reg_is_nullable(dst);
 	u32 id = dst->id, ref = dst->ref_id;
 	int err;
 
@@ -570,32 +579,46 @@ static int do_insn(struct verifier_env *env)
 	return err;
 }
 
-static int init_state(struct verifier_env *env)
+/* r1 at entry: the context, or 0 for a program that has none. */
+void reg_mark_ctx_arg(const struct verifier_env *env, struct reg_state *reg)
+{
+	if (env->prog->ctx_size)
+		reg_mark_ptr(reg, PTR_TO_CTX);
+	else
+		reg_mark_const(reg, 0);
+}
+
+/* The state a walk of function func (the entry, or a global one) starts in. */
+static int init_state(struct verifier_env *env, u32 func)
 {
 	struct verifier_state *st = state_alloc();
 	struct func_frame *frame;
 
+	state_free(env->cur);
+	env->cur = st;
 	if (!st)
 		return -ENOMEM;
-	env->cur = st;
 	frame = portable_zalloc(sizeof(*frame));
 	if (!frame)
 		return -ENOMEM;
 	st->frames[0] = frame;
+	frame->func = func;
 	frame->callsite = U32_MAX;
-	if (env->prog->ctx_size)
-		reg_mark_ptr(&frame->regs[BPF_REG_1], PTR_TO_CTX);
+	if (func)
+		global_func_args(env, frame);
 	else
-		reg_mark_const(&frame->regs[BPF_REG_1], 0);
+		reg_mark_ctx_arg(env, &frame->regs[BPF_REG_1]);
 	reg_mark_ptr(&frame->regs[REG_FP], PTR_TO_STACK);
+	env->insn_idx = env->funcs[func].start;
 	return 0;
 }
 
-static int do_check(struct verifier_env *env)
+/* Walks every path of function func, calls into non-global ones included. */
+static int do_check(struct verifier_env *env, u32 func)
 {
 	int err;
 
-	err = init_state(env);
+	err = init_state(env, func);
 	if (err)
 		return err;
 	for (;;) {
@@ -732,13 +755,19 @@ static void env_free(struct verifier_env *env)
 
 static int verify(struct verifier_env *env)
 {
+	u32 f;
 	int err;
 
 	err = find_arena(env);
 	if (!err)
 		err = verifier_check_structure(env);
 	if (!err)
-		err = do_check(env);
+		err = verifier_bind_globals(env);
+	if (!err)
+		err = do_check(env, 0);
+	for (f = 1; !err && f < env->nr_funcs; f++)
+		if (env->funcs[f].global)
+			err = do_check(env, f);
 	if (!err)
 		err = verifier_check_stack_chain(env);
 	return err;

@@ -654,6 +654,28 @@ sync:
 	return !reg_bounds_empty(a) && !reg_bounds_empty(b);
 }
 
+bool reg_intersect(struct reg_state *a, const struct reg_state *b)
+{
+	struct reg_state r = *a;
+
+	r.umin = a->umin > b->umin ? a->umin : b->umin;
+	r.umax = a->umax < b->umax ? a->umax : b->umax;
+	r.smin = a->smin > b->smin ? a->smin : b->smin;
+	r.smax = a->smax < b->smax ? a->smax : b->smax;
+	r.u32_min = a->u32_min > b->u32_min ? a->u32_min : b->u32_min;
+	r.u32_max = a->u32_max < b->u32_max ? a->u32_max : b->u32_max;
+	r.s32_min = a->s32_min > b->s32_min ? a->s32_min : b->s32_min;
+	r.s32_max = a->s32_max < b->s32_max ? a->s32_max : b->s32_max;
+	r.var_off = tnum_intersect(a->var_off, b->var_off);
+	if (reg_bounds_empty(&r))
+		return false;
+	reg_bounds_sync(&r);
+	if (reg_bounds_empty(&r))
+		return false;
+	*a = r;
+	return true;
+}
+
 bool range_within(const struct reg_state *old, const struct reg_state *cur)
 {
 	return old->umin <= cur->umin && cur->umax <= old->umax &&

@@ -2,8 +2,9 @@
 /*
  * Calls and returns: helpers and kfuncs with typed arguments (see
  * helper_protos.c), ring buffer references, bpf-to-bpf calls with frames
- * of their own, and bpf_loop callbacks, walked as a call from the helper
- * that may happen again and again (or never) before the helper returns.
+ * of their own (but global functions: verifier_global.c), and bpf_loop
+ * callbacks, walked as a call from the helper that may happen again and
+ * again (or never) before the helper returns.
  */
 #include "verifier_internal.h"
 #include "helper_protos.h"
@@ -19,7 +20,7 @@ struct call_meta {
 	struct reg_state cb_arg;
 };
 
-static void clobber_args(struct func_frame *frame)
+void clobber_args(struct func_frame *frame)
 {
 	u32 r;
 
@@ -27,9 +28,9 @@ static void clobber_args(struct func_frame *frame)
 		memset(&frame->regs[r], 0, sizeof(frame->regs[r]));
 }
 
-static void invalidate_ref(struct reg_state *reg, u32 ref)
+static void invalidate_ref(struct reg_state *reg, void *refp)
 {
-	if (reg->ref_id == ref && (reg->type == PTR_TO_RECORD ||
+	if (reg->ref_id == *(u32 *)refp && (reg->type == PTR_TO_RECORD ||
 				   reg->type == PTR_TO_RECORD_OR_NULL))
 		memset(reg, 0, sizeof(*reg));
 }
@@ -45,7 +46,7 @@ void release_ref(struct verifier_state *st, u32 id)
 		st->refs[i] = st->refs[--st->nr_refs];
 		break;
 	}
-	state_for_each_reg(st, invalidate_ref, id);
+	state_for_each_reg(st, invalidate_ref, &id);
 }
 
 static int acquire_ref(struct verifier_env *env, u32 *id)
@@ -281,13 +282,16 @@ static int check_func_call(struct verifier_env *env, const struct bpf_insn *insn
 	struct verifier_state *st = env->cur;
 	u32 target = env->insn_idx + insn->imm + 1, r;
 	struct func_frame *caller = cur_frame(env), *callee;
+	u32 func = verifier_func_of(env, target);
 	int err;
 
+	if (env->funcs[func].global)
+		return check_global_call(env, func);
 	if (st->curframe + 1 >= ISA_MAX_CALL_FRAMES)
 		return verifier_reject(env, env->insn_idx,
 				       "the call stack of %u frames is too deep",
 				       st->curframe + 2);
-	err = state_push_frame(st, verifier_func_of(env, target), env->insn_idx);
+	err = state_push_frame(st, func, env->insn_idx);
 	if (err)
 		return err;
 	callee = st->frames[st->curframe];
@@ -374,7 +378,7 @@ int check_exit(struct verifier_env *env)
 		env->insn_idx = callsite + 1;
 		return 0;
 	}
-	if (r0.type != SCALAR)
+	if (r0.type != SCALAR && !global_func_returns_void(env, frame->func))
 		return verifier_reject(env, env->insn_idx, "R0 must be a scalar at exit, is %s",
 				       reg_type_name(&r0));
 	err = check_refs_at_exit(env, 0);

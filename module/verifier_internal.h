@@ -5,7 +5,9 @@
  * functions, control flow, liveness, call chains), verifier_bounds.c
  * (scalar ranges), verifier_mem.c (memory accesses), verifier_call.c
  * (helpers, kfuncs, calls, callbacks, exits), verifier_state.c (states:
- * copies, frames, pruning, widening), verifier_log.c (the log).
+ * copies, frames, pruning, widening), verifier_global.c (global functions,
+ * each walked once on its own), verifier_link.c (scalars linked by copies),
+ * verifier_log.c (the log).
  */
 #ifndef ARENA_VERIFIER_INTERNAL_H
 #define ARENA_VERIFIER_INTERNAL_H
@@ -45,6 +47,8 @@ enum reg_type {
 	PTR_TO_ARENA,
 	PTR_TO_FUNC,		/* func: the function's index */
 	CONST_PTR_TO_DYNPTR,	/* a user ring's record, in a drain callback */
+	PTR_TO_MEM,		/* mem_size bytes: a global function's argument */
+	PTR_TO_MEM_OR_NULL,
 };
 
 /*
@@ -55,10 +59,10 @@ struct reg_state {
 	u8 type;		/* enum reg_type */
 	u8 frameno;
 	u16 obj;
-	s32 off;
-	u32 id;			/* nullable pointers: copies share it */
+	s32 off;		/* linked scalars: the value is the id's plus off */
+	u32 id;			/* nullable pointers, linked scalars: copies share it */
 	u32 ref_id;		/* ring records: the reference */
-	u32 mem_size;		/* ring records */
+	u32 mem_size;		/* ring records, memory */
 	u32 func;		/* function pointers */
 	struct tnum var_off;
 	s64 smin, smax;
@@ -137,6 +141,8 @@ struct insn_aux {
 
 struct func_info {
 	u32 start, end;		/* [start, end) */
+	/* Walked once on its own: what its arguments are, else NULL. */
+	const struct prog_global_func *global;
 	u32 stack_depth;	/* deepest byte below fp touched, seen so far */
 	/* Call graph walk: 0 new, 1 on the chain, 2 done. */
 	u8 color;
@@ -200,11 +206,17 @@ void scalar_divmod(struct reg_state *dst, const struct reg_state *src, u8 op,
 bool scalar_refine(struct reg_state *a, struct reg_state *b, u8 op,
 		   bool negate, bool jmp32);
 bool range_within(const struct reg_state *old, const struct reg_state *cur);
+/* Narrows a to the values b holds too; false, a unchanged, if there are none. */
+bool reg_intersect(struct reg_state *a, const struct reg_state *b);
 
 /* verifier_mem.c */
 enum mem_access { MEM_READ, MEM_WRITE, MEM_ATOMIC };
 const char *reg_type_name(const struct reg_state *reg);
 bool reg_is_kernel_pointer(const struct reg_state *reg);
+/* Pointers that may be NULL until a comparison with 0 says otherwise. */
+bool reg_is_nullable(const struct reg_state *reg);
+/* A nullable pointer's type once it is known not to be NULL. */
+enum reg_type reg_type_not_null(enum reg_type type);
 void reg_mark_ptr(struct reg_state *reg, enum reg_type type);
 u32 region_size(const struct verifier_env *env, const struct reg_state *reg);
 int check_mem_access(struct verifier_env *env, u32 regno, s16 insn_off,
@@ -218,15 +230,30 @@ int check_ptr_arith(struct verifier_env *env, struct reg_state *dst,
 
 /* verifier_call.c */
 void release_ref(struct verifier_state *st, u32 id);
+void clobber_args(struct func_frame *frame);
 int check_call(struct verifier_env *env, const struct bpf_insn *insn);
 /* 1: the path ended (the entry function's exit). */
 int check_exit(struct verifier_env *env);
+
+/* verifier_link.c */
+void link_break(struct reg_state *reg);
+void link_copy(struct verifier_env *env, struct reg_state *dst, struct reg_state *src);
+void link_add(struct reg_state *dst, const struct reg_state *old, const struct reg_state *src);
+void link_sync(struct verifier_state *st, const struct reg_state *known);
+void link_drop_single(struct verifier_state *st, u16 live);
+
+/* verifier_global.c */
+int verifier_bind_globals(struct verifier_env *env);
+void global_func_args(struct verifier_env *env, struct func_frame *frame);
+bool global_func_returns_void(const struct verifier_env *env, u32 func);
+int check_global_call(struct verifier_env *env, u32 func);
 
 /* verifier.c */
 struct func_frame *cur_frame(const struct verifier_env *env);
 int push_branch(struct verifier_env *env, u32 insn_idx,
 		struct verifier_state **branch);
 int check_reg_init(struct verifier_env *env, u32 regno);
+void reg_mark_ctx_arg(const struct verifier_env *env, struct reg_state *reg);
 
 /* verifier_state.c */
 struct verifier_state *state_alloc(void);
@@ -238,7 +265,7 @@ int state_push_frame(struct verifier_state *st, u32 func, u32 callsite);
 void state_pop_frame(struct verifier_state *st);
 /* Calls fn on every register and spilled register of every frame. */
 void state_for_each_reg(struct verifier_state *st,
-			void (*fn)(struct reg_state *reg, u32 arg), u32 arg);
+			void (*fn)(struct reg_state *reg, void *arg), void *arg);
 /* 1: pruned (a stored state covers cur), 0: go on, < 0: error. */
 int state_visit(struct verifier_env *env);
 void state_path_done(struct verifier_env *env);

@@ -111,11 +111,14 @@ static void log_reg(struct verifier_log *log, const struct reg_state *reg)
 		return;
 	default:
 		log_append(log, "%s(", reg_type_name(reg));
-		if (reg->type != PTR_TO_CTX)
+		if (reg->type == CONST_PTR_TO_OBJ || reg->type == PTR_TO_VALUE ||
+		    reg->type == PTR_TO_VALUE_OR_NULL)
 			log_append(log, "obj=%u,", reg->obj);
 		log_append(log, "off=%d", reg->off);
 		if (reg->type == PTR_TO_RECORD || reg->type == PTR_TO_RECORD_OR_NULL)
 			log_append(log, ",size=%u,ref=%u", reg->mem_size, reg->ref_id);
+		else if (reg->type == PTR_TO_MEM || reg->type == PTR_TO_MEM_OR_NULL)
+			log_append(log, ",size=%u", reg->mem_size);
 		log_var_part(log, reg);
 		log_append(log, ")");
 	}

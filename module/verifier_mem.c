@@ -25,6 +25,8 @@ static const char * const type_names[] = {
 	[PTR_TO_ARENA] = "arena",
 	[PTR_TO_FUNC] = "function",
 	[CONST_PTR_TO_DYNPTR] = "dynptr",
+	[PTR_TO_MEM] = "memory",
+	[PTR_TO_MEM_OR_NULL] = "memory or NULL",
 };
 
 const char *reg_type_name(const struct reg_state *reg)
@@ -37,6 +39,26 @@ bool reg_is_kernel_pointer(const struct reg_state *reg)
 {
 	return reg->type != SCALAR && reg->type != PTR_TO_ARENA &&
 	       reg->type != NOT_INIT;
+}
+
+bool reg_is_nullable(const struct reg_state *reg)
+{
+	return reg->type == PTR_TO_VALUE_OR_NULL || reg->type == PTR_TO_RECORD_OR_NULL ||
+	       reg->type == PTR_TO_MEM_OR_NULL;
+}
+
+enum reg_type reg_type_not_null(enum reg_type type)
+{
+	switch (type) {
+	case PTR_TO_VALUE_OR_NULL:
+		return PTR_TO_VALUE;
+	case PTR_TO_RECORD_OR_NULL:
+		return PTR_TO_RECORD;
+	case PTR_TO_MEM_OR_NULL:
+		return PTR_TO_MEM;
+	default:
+		return type;
+	}
 }
 
 void reg_mark_ptr(struct reg_state *reg, enum reg_type type)
@@ -212,7 +234,7 @@ static int check_region(struct verifier_env *env, const struct reg_state *reg,
 
 u32 region_size(const struct verifier_env *env, const struct reg_state *reg)
 {
-	if (reg->type == PTR_TO_RECORD)
+	if (reg->type == PTR_TO_RECORD || reg->type == PTR_TO_MEM)
 		return reg->mem_size;
 	return env->prog->objs[reg->obj].value_size;
 }
@@ -287,6 +309,7 @@ int check_mem_access(struct verifier_env *env, u32 regno, s16 insn_off,
 		break;
 	case PTR_TO_VALUE:
 	case PTR_TO_RECORD:
+	case PTR_TO_MEM:
 		if (write && reg->type == PTR_TO_VALUE &&
 		    (env->prog->objs[reg->obj].flags & PROG_OBJ_F_RDONLY_PROG))
 			return verifier_reject(env, env->insn_idx,
@@ -298,6 +321,7 @@ int check_mem_access(struct verifier_env *env, u32 regno, s16 insn_off,
 		break;
 	case PTR_TO_VALUE_OR_NULL:
 	case PTR_TO_RECORD_OR_NULL:
+	case PTR_TO_MEM_OR_NULL:
 		return verifier_reject(env, env->insn_idx,
 				       "R%u invalid mem access '%s': check it against 0 first",
 				       regno, reg_type_name(reg));
@@ -334,6 +358,7 @@ int check_mem_readable(struct verifier_env *env, u32 regno, u64 size)
 		return stack_check_readable(env, regno, &sp);
 	case PTR_TO_VALUE:
 	case PTR_TO_RECORD:
+	case PTR_TO_MEM:
 		return check_region(env, reg, regno, 0, size, region_size(env, reg));
 	default:
 		return verifier_reject(env, env->insn_idx,
@@ -364,6 +389,7 @@ int check_mem_writable(struct verifier_env *env, u32 regno, u64 size)
 					       regno, reg->obj);
 		fallthrough;
 	case PTR_TO_RECORD:
+	case PTR_TO_MEM:
 		return check_region(env, reg, regno, 0, size, region_size(env, reg));
 	default:
 		return verifier_reject(env, env->insn_idx,
@@ -384,9 +410,11 @@ int check_ptr_arith(struct verifier_env *env, struct reg_state *dst,
 	case PTR_TO_STACK:
 	case PTR_TO_VALUE:
 	case PTR_TO_RECORD:
+	case PTR_TO_MEM:
 		break;
 	case PTR_TO_VALUE_OR_NULL:
 	case PTR_TO_RECORD_OR_NULL:
+	case PTR_TO_MEM_OR_NULL:
 		return verifier_reject(env, env->insn_idx,
 				       "arithmetic on a %s pointer: check it against 0 first",
 				       reg_type_name(ptr));

@@ -134,7 +134,7 @@ void state_pop_frame(struct verifier_state *st)
 }
 
 void state_for_each_reg(struct verifier_state *st,
-			void (*fn)(struct reg_state *reg, u32 arg), u32 arg)
+			void (*fn)(struct reg_state *reg, void *arg), void *arg)
 {
 	u32 f, r;
 
@@ -177,8 +177,11 @@ static bool regsafe(struct verifier_env *env, const struct reg_state *old,
 		return true;
 	if (old->type != cur->type)
 		return false;
+	/* A link the old walk narrowed through must hold here too. */
 	if (old->type == SCALAR)
-		return range_within(old, cur);
+		return range_within(old, cur) &&
+		       (!old->id || (cur->id && old->off == cur->off &&
+				     check_ids(env, old->id, cur->id)));
 	if (old->type == PTR_TO_ARENA)
 		return true;
 	return old->off == cur->off && old->obj == cur->obj &&
@@ -378,6 +381,7 @@ int state_visit(struct verifier_env *env)
 
 	if (env->compare_steps > MAX_COMPARE_STEPS)
 		return 0;
+	link_drop_single(cur, aux->live);
 	for (sl = aux->stored; sl; sl = sl->next) {
 		if (!states_equal(env, &sl->st, cur))
 			continue;

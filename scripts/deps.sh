@@ -36,7 +36,9 @@ packages=(
 	qemu-system-x86 qemu-system-arm busybox-static cpio xz-utils zstd
 	# the arm64 JIT's unit tests (qemu-aarch64, user mode)
 	qemu-user
-	# the debug kernel's sources (scripts/build-debug-kernel.sh)
+	# the debug kernel's sources (scripts/build-debug-kernel.sh), and the
+	# kernel's arena selftest programs the VM's loader tests build
+	# unchanged (tests/vm/Makefile)
 	linux-source-6.12
 	# packaging (tests/pkg)
 	dkms dh-dkms debhelper fakeroot lintian rpm adduser

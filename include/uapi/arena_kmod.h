@@ -35,6 +35,7 @@
 #define ARENA_FEATURE_RINGBUF	(1ULL << 1)	/* RINGBUF_IOC_CREATE and ring fds */
 #define ARENA_FEATURE_ARRAY	(1ULL << 2)	/* ARRAY_IOC_CREATE and array fds */
 #define ARENA_FEATURE_PROG	(1ULL << 3)	/* PROG_IOC_LOAD and program fds */
+#define ARENA_FEATURE_PROG_GLOBALS (1ULL << 4)	/* PROG_IOC_LOAD's global_funcs */
 
 /*
  * ARENA_IOC_VERSION: which ABI the module speaks.
@@ -311,6 +312,36 @@ struct array_elem {
 #define PROG_LICENSE_MAX	128
 #define PROG_LOG_LEVEL_MAX	2
 
+/*
+ * Global functions, verified once on their own as the kernel verifies a
+ * program's global (non-static) functions: the walk starts from the
+ * arguments declared here, each call checks what it passes against them
+ * and gets an unknown scalar back.  libarena's loader fills these from the
+ * functions' BTF.  A function not listed is walked again at each call,
+ * with the caller's own registers.
+ */
+#define PROG_ARG_NONE		0	/* no such argument */
+#define PROG_ARG_SCALAR		1	/* any number */
+#define PROG_ARG_CTX		2	/* the program's context, as r1 at entry */
+#define PROG_ARG_ARENA		3	/* an arena address, either view ("arg:arena") */
+#define PROG_ARG_MEM		4	/* mem_size bytes to read and write, or NULL */
+#define PROG_ARG_MEM_NONNULL	5	/* the same, never NULL ("arg:nonnull") */
+
+#define PROG_FUNC_ARGS		5	/* r1 .. r5 */
+#define PROG_GLOBAL_FUNCS_MAX	256
+#define PROG_ARG_MEM_MAX	(1U << 29)
+
+/* Returns nothing: r0 is unreadable after a call, not checked at exit. */
+#define PROG_GLOBAL_F_VOID	(1U << 0)
+
+struct prog_global_func {
+	__u32 insn_off;		/* its first instruction; not 0 (the entry) */
+	__u32 flags;		/* PROG_GLOBAL_F_* */
+	__u8 arg[PROG_FUNC_ARGS];	/* PROG_ARG_* of r1 .. r5; NONE ends them */
+	__u8 reserved[3];	/* must be 0 */
+	__u32 mem_size[PROG_FUNC_ARGS];	/* PROG_ARG_MEM*: 1 .. PROG_ARG_MEM_MAX, else 0 */
+};
+
 /* PROG_IOC_LOAD on /dev/arena: returns the program's fd (O_CLOEXEC). */
 struct prog_load {
 	__u32 size;
@@ -326,9 +357,13 @@ struct prog_load {
 	__u32 log_true_size;	/* out: bytes the whole log needed, with NUL */
 	__u64 license;		/* user address of a NUL-terminated string */
 	char name[16];		/* NUL-terminated; for listings */
+	__u64 global_funcs;	/* user address of struct prog_global_func[] */
+	__u32 nr_global_funcs;	/* 0 .. PROG_GLOBAL_FUNCS_MAX */
+	__u32 reserved;		/* must be 0 */
 };
 
 #define PROG_LOAD_SIZE_VER0	80
+#define PROG_LOAD_SIZE_VER1	96	/* global_funcs */
 
 #define PROG_IOC_LOAD		_IO(ARENA_IOC_MAGIC, 0x04)
 

@@ -75,30 +75,29 @@ static void check_same_results(struct jt_prog *p, u32 ctx_size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct prog_input_header h;
+	struct prog_input in;
 	struct bpf_insn *insns;
 	struct jt_prog p;
 	bool with_arena;
 	char log[64];
 	u32 len;
 
-	if (size < sizeof(h))
+	if (!prog_input_parse(data, size, &in) || !in.len || in.len > JIT_INTERP_MAX_INSNS)
 		return 0;
-	memcpy(&h, data, sizeof(h));
-	len = (size - sizeof(h)) / sizeof(struct bpf_insn);
-	if (!len || len > JIT_INTERP_MAX_INSNS)
-		return 0;
+	len = in.len;
 	insns = malloc(len * sizeof(*insns));
 	if (!insns)
 		return 0;
-	memcpy(insns, data + sizeof(h), len * sizeof(*insns));
-	if (h.flags & PROG_INPUT_F_SHAPE)
+	memcpy(insns, in.insns, len * sizeof(*insns));
+	if (in.h.flags & PROG_INPUT_F_SHAPE)
 		prog_input_shape(insns, len);
-	with_arena = h.nr_objs % (PROG_INPUT_MAX_OBJS + 1) && !(h.flags & PROG_INPUT_F_NO_ARENA);
-	arena_pages(h.arena_pages);
-	if (jt_prog_verified(&p, insns, len, h.ctx_size, with_arena, log, sizeof(log))) {
+	with_arena = in.h.nr_objs % (PROG_INPUT_MAX_OBJS + 1) &&
+		     !(in.h.flags & PROG_INPUT_F_NO_ARENA);
+	arena_pages(in.h.arena_pages);
+	if (jt_prog_verified(&p, insns, len, in.h.ctx_size, with_arena, in.globals,
+			     in.nr_globals, log, sizeof(log))) {
 		if (compilable_here(&p))
-			check_same_results(&p, h.ctx_size);
+			check_same_results(&p, in.h.ctx_size);
 		jt_prog_free(&p);
 	}
 	free(insns);

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The input of the verifier_interp fuzzer: a header choosing the context's
- * size, the objects and the log, then the program's instructions, 8 bytes
- * each in host order (a partial last one is ignored).
+ * size, the objects and the log; with PROG_INPUT_F_GLOBALS a byte n and n
+ * declarations of global functions (struct prog_global_func, host order);
+ * then the program's instructions, 8 bytes each in host order (a partial
+ * last one is ignored).
  *
  * The objects sit in fixed slots, the first nr_objs of them, as the
  * verifier's corpus (tests/unit/verifier.c) numbers them, so that its
@@ -22,6 +24,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <uapi/arena_kmod.h>
+
 #include "bpf_isa.h"
 
 #define PROG_INPUT_MAX_OBJS	6
@@ -38,6 +42,8 @@
  * 11, jumps that leave the program wrapped into it, an exit at the end.
  */
 #define PROG_INPUT_F_SHAPE		(1U << 3)
+#define PROG_INPUT_F_GLOBALS		(1U << 4)	/* declarations follow */
+#define PROG_INPUT_MAX_GLOBALS		8
 
 struct prog_input_header {
 	uint8_t ctx_size;	/* bytes; 0: r1 is 0 */
@@ -49,6 +55,42 @@ struct prog_input_header {
 	uint8_t log_size;	/* bytes, minus 1 */
 	uint8_t log_level;	/* modulo 3 */
 };
+
+/* An input taken apart; insns points into it, unaligned. */
+struct prog_input {
+	struct prog_input_header h;
+	struct prog_global_func globals[PROG_INPUT_MAX_GLOBALS];
+	u32 nr_globals;		/* n modulo PROG_INPUT_MAX_GLOBALS + 1 */
+	const uint8_t *insns;
+	u32 len;
+};
+
+/* false when size is too short for what the header announces. */
+static inline bool prog_input_parse(const uint8_t *data, size_t size, struct prog_input *in)
+{
+	size_t decls;
+
+	if (size < sizeof(in->h))
+		return false;
+	memcpy(&in->h, data, sizeof(in->h));
+	data += sizeof(in->h);
+	size -= sizeof(in->h);
+	in->nr_globals = 0;
+	if (in->h.flags & PROG_INPUT_F_GLOBALS) {
+		if (!size)
+			return false;
+		in->nr_globals = data[0] % (PROG_INPUT_MAX_GLOBALS + 1);
+		decls = in->nr_globals * sizeof(in->globals[0]);
+		if (size - 1 < decls)
+			return false;
+		memcpy(in->globals, data + 1, decls);
+		data += 1 + decls;
+		size -= 1 + decls;
+	}
+	in->insns = data;
+	in->len = size / sizeof(struct bpf_insn);
+	return true;
+}
 
 /* PROG_INPUT_F_SHAPE: see above.  len must not be 0. */
 static inline void prog_input_shape(struct bpf_insn *insns, u32 len)

@@ -22,8 +22,10 @@
 #include "prog_input.h"
 #include "verdicts.h"
 
+/* With PROG_INPUT_F_GLOBALS in h->flags, nr_globals declarations go too. */
 static int seed_write(const char *dir, const char *prefix, const char *name,
-		      const struct prog_input_header *h, const struct bpf_insn *insns, u32 n)
+		      const struct prog_input_header *h, const struct prog_global_func *globals,
+		      u8 nr_globals, const struct bpf_insn *insns, u32 n)
 {
 	char path[4096], *p;
 	FILE *f;
@@ -38,7 +40,11 @@ static int seed_write(const char *dir, const char *prefix, const char *name,
 		fprintf(stderr, "seeds: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
-	ok = fwrite(h, sizeof(*h), 1, f) == 1 && fwrite(insns, sizeof(*insns), n, f) == n;
+	ok = fwrite(h, sizeof(*h), 1, f) == 1;
+	if (ok && (h->flags & PROG_INPUT_F_GLOBALS))
+		ok = fwrite(&nr_globals, 1, 1, f) == 1 &&
+		     fwrite(globals, sizeof(*globals), nr_globals, f) == nr_globals;
+	ok = ok && fwrite(insns, sizeof(*insns), n, f) == n;
 	if (fclose(f) || !ok) {
 		fprintf(stderr, "seeds: %s: cannot write\n", path);
 		return -1;
@@ -75,7 +81,7 @@ static int conformance_seeds(const char *tests_dir, const char *out)
 		h = seed_header;
 		h.ctx_size = test.mem_len > 255 ? 255 : test.mem_len;
 		insns = verdict_with_length(test.insns, test.nr_insns, h.ctx_size);
-		ret = insns ? seed_write(out, "conformance", d->d_name, &h, insns,
+		ret = insns ? seed_write(out, "conformance", d->d_name, &h, NULL, 0, insns,
 					 test.nr_insns + 1) : -1;
 		free(insns);
 		asm_test_free(&test);
@@ -104,7 +110,10 @@ static int corpus_seeds(const char *out)
 				h.flags = PROG_INPUT_F_NO_ARENA;
 			if (c->objs == NOCONV)
 				h.flags = PROG_INPUT_F_NO_USER_CONV;
-			if (seed_write(out, "verifier", c->name, &h, c->insns, c->len))
+			if (c->nr_globals)
+				h.flags |= PROG_INPUT_F_GLOBALS;
+			if (seed_write(out, "verifier", c->name, &h, c->globals, c->nr_globals,
+				       c->insns, c->len))
 				return -1;
 			n++;
 		}

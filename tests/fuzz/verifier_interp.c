@@ -310,19 +310,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct prog_input_header h;
 	struct prog_core prog = { 0 };
 	struct fake_arena *arena;
+	struct prog_input in;
 	struct bpf_insn *insns;
 	void *ctx;
 	u32 len;
 	u64 r0;
 
-	if (size < sizeof(h))
+	if (!prog_input_parse(data, size, &in) || in.len > 4096)
 		return 0;
-	memcpy(&h, data, sizeof(h));
-	len = (size - sizeof(h)) / sizeof(struct bpf_insn);
-	if (len > 4096)
-		return 0;
+	h = in.h;
+	len = in.len;
 	insns = malloc(len * sizeof(*insns) + 1);
-	memcpy(insns, data + sizeof(h), len * sizeof(*insns));
+	memcpy(insns, in.insns, len * sizeof(*insns));
 	if ((h.flags & PROG_INPUT_F_SHAPE) && len)
 		prog_input_shape(insns, len);
 	arena = objs_init(objs, &h);
@@ -332,6 +331,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	prog.ctx_size = h.ctx_size;
 	prog.objs = objs;
 	prog.nr_objs = h.nr_objs % (PROG_INPUT_MAX_OBJS + 1);
+	prog.globals = in.globals;
+	prog.nr_globals = in.nr_globals;
 	if (!verify(&prog, insns, len, &h)) {
 		ctx = h.ctx_size ? calloc(1, h.ctx_size) : NULL;
 		ctx_region = (struct fuzz_region){ ctx, h.ctx_size };

@@ -110,7 +110,17 @@
 	X(T, log_size, 48)		\
 	X(T, log_true_size, 52)		\
 	X(T, license, 56)		\
-	X(T, name, 64)
+	X(T, name, 64)			\
+	X(T, global_funcs, 80)		\
+	X(T, nr_global_funcs, 88)	\
+	X(T, reserved, 92)
+
+#define PROG_GLOBAL_FUNC_MEMBERS(X, T)	\
+	X(T, insn_off, 0)		\
+	X(T, flags, 4)			\
+	X(T, arg, 8)			\
+	X(T, reserved, 13)		\
+	X(T, mem_size, 16)
 
 #define PROG_RUN_MEMBERS(X, T)		\
 	X(T, size, 0)			\
@@ -125,8 +135,9 @@
 	X(T, duration_ns, 48)
 
 /*
- * (structure, its first published size, its members).  The record header
- * and the batch element are not extensible: their sizes are fixed.
+ * (structure, its latest published size, its members).  The record header,
+ * the batch element and the global function are not extensible: their
+ * sizes are fixed.
  */
 #define ABI_STRUCTS(X)							\
 	X(arena_version, ARENA_VERSION_SIZE_VER0, ARENA_VERSION_MEMBERS)	\
@@ -141,7 +152,8 @@
 	X(ringbuf_info, RINGBUF_INFO_SIZE_VER0, RINGBUF_INFO_MEMBERS)	\
 	X(array_create, ARRAY_CREATE_SIZE_VER0, ARRAY_CREATE_MEMBERS)	\
 	X(array_elem, ARRAY_ELEM_SIZE_VER0, ARRAY_ELEM_MEMBERS)		\
-	X(prog_load, PROG_LOAD_SIZE_VER0, PROG_LOAD_MEMBERS)		\
+	X(prog_load, PROG_LOAD_SIZE_VER1, PROG_LOAD_MEMBERS)		\
+	X(prog_global_func, 36, PROG_GLOBAL_FUNC_MEMBERS)		\
 	X(prog_run, PROG_RUN_SIZE_VER0, PROG_RUN_MEMBERS)
 
 /*
@@ -160,6 +172,7 @@
 	X(prog_load, obj_fds)		\
 	X(prog_load, log_buf)		\
 	X(prog_load, license)		\
+	X(prog_load, global_funcs)	\
 	X(prog_run, ctx_in)		\
 	X(prog_run, ctx_out)
 
@@ -185,7 +198,7 @@
 #define OFFSET_ASSERT(T, member, offset)					\
 	static_assert(offsetof(struct T, member) == (offset),			\
 		      #T "." #member " moved");
-#define STRUCT_ASSERTS(T, ver0, MEMBERS)	MEMBERS(OFFSET_ASSERT, T)
+#define STRUCT_ASSERTS(T, latest, MEMBERS)	MEMBERS(OFFSET_ASSERT, T)
 ABI_STRUCTS(STRUCT_ASSERTS)
 
 #define OFFSET_CHECK(T, member, offset)						\
@@ -194,16 +207,16 @@ ABI_STRUCTS(STRUCT_ASSERTS)
 	sum += MEMBER_SIZE(struct T, member);
 
 /*
- * One layout test per structure: its size is its first published size,
+ * One layout test per structure: its size is its latest published size,
  * its members sit where they were published, and it has no padding (which
  * is left to each compiler, so the ABI must not have any).
  */
-#define LAYOUT_TEST(T, ver0, MEMBERS)						\
+#define LAYOUT_TEST(T, latest, MEMBERS)						\
 	static void T##_layout(void)						\
 	{									\
 		size_t sum = 0;							\
 										\
-		TAP_EXPECT_EQ(sizeof(struct T), ver0);				\
+		TAP_EXPECT_EQ(sizeof(struct T), latest);				\
 		MEMBERS(OFFSET_CHECK, T)					\
 		MEMBERS(MEMBER_SIZE_SUM, T)					\
 		TAP_EXPECT_EQ(sum, sizeof(struct T));				\
@@ -253,7 +266,7 @@ static void header_compiles_alone(void)
 		run_dump(&res);
 }
 
-#define LAYOUT_ENTRY(T, ver0, MEMBERS)	{ "abi", #T "-layout", T##_layout },
+#define LAYOUT_ENTRY(T, latest, MEMBERS)	{ "abi", #T "-layout", T##_layout },
 
 static const struct tap_test tests[] = {
 	{ "abi", "header-compiles-alone", header_compiles_alone },

@@ -122,7 +122,7 @@ static void version_text(void)
 	TAP_EXPECT_OK(ARENACTL_FAKE(&res, "9.8.7", "-d", "/dev/null", "version"));
 	TAP_EXPECT_STREQ(res.out, "abi_version:     1\n"
 				  "page_size:       4096\n"
-				  "features:        0xf\n"
+				  "features:        0x1f\n"
 				  "module_version:  9.8.7\n"
 				  "library_version: " LIBARENA_VERSION "\n");
 	TAP_EXPECT_STREQ(res.err, "");
@@ -133,7 +133,7 @@ static void version_json(void)
 {
 	TAP_EXPECT_OK(ARENACTL_FAKE(&res, "9.8.7", "-d", "/dev/null", "version", "--json"));
 	TAP_EXPECT_STREQ(res.out, "{\"abi_version\":1,\"page_size\":4096,"
-				  "\"features\":\"0xf\","
+				  "\"features\":\"0x1f\","
 				  "\"module_version\":\"9.8.7\","
 				  "\"library_version\":\"" LIBARENA_VERSION "\"}\n");
 	TAP_EXPECT_STREQ(res.err, "");

@@ -226,17 +226,26 @@ static int fake_prog_load(struct prog_load *req)
 
 	if (fake.prog_load_err)
 		return fake_fail(fake.prog_load_err);
+	if (req->size != PROG_LOAD_SIZE_VER0 && req->size != PROG_LOAD_SIZE_VER1)
+		return fake_fail(EINVAL);
 	if (fake.nr_progs == FAKE_PROGS_MAX || req->nr_objs > PROG_OBJS_MAX)
 		return fake_fail(E2BIG);
 	prog = &fake.progs[fake.nr_progs++];
-	prog->req = *req;
+	memcpy(&prog->req, req, req->size);
+	if (prog->req.nr_global_funcs > PROG_GLOBAL_FUNCS_MAX)
+		return fake_fail(E2BIG);
 	prog->insns = malloc(req->insn_cnt * sizeof(*prog->insns));
-	if (!prog->insns)
+	prog->global_funcs = malloc(prog->req.nr_global_funcs * sizeof(*prog->global_funcs) + 1);
+	if (!prog->insns || !prog->global_funcs)
 		return fake_fail(ENOMEM);
+	if (prog->req.nr_global_funcs)
+		memcpy(prog->global_funcs, (void *)(unsigned long)prog->req.global_funcs,
+		       prog->req.nr_global_funcs * sizeof(*prog->global_funcs));
 	memcpy(prog->insns, (void *)(unsigned long)req->insns,
 	       req->insn_cnt * sizeof(*prog->insns));
-	memcpy(prog->obj_fds, (void *)(unsigned long)req->obj_fds,
-	       req->nr_objs * sizeof(prog->obj_fds[0]));
+	if (req->nr_objs)
+		memcpy(prog->obj_fds, (void *)(unsigned long)req->obj_fds,
+		       req->nr_objs * sizeof(prog->obj_fds[0]));
 	strncpy(prog->license, (const char *)(unsigned long)req->license,
 		sizeof(prog->license) - 1);
 	fd = memfd_create("fake-prog", MFD_CLOEXEC);
@@ -312,8 +321,10 @@ void fake_module_start(void)
 {
 	int i;
 
-	for (i = 0; i < fake.nr_progs; i++)
+	for (i = 0; i < fake.nr_progs; i++) {
 		free(fake.progs[i].insns);
+		free(fake.progs[i].global_funcs);
+	}
 	memset(&fake, 0, sizeof(fake));
 	fake.active = true;
 	fake.reply = (struct arena_version){
@@ -336,7 +347,8 @@ __attribute__((constructor)) static void fake_module_from_env(void)
 		sizeof(fake.reply.module_version) - 1);
 	/* Every object kind, so that the CLI's commands all get through. */
 	fake.reply.features = ARENA_FEATURE_ARENA | ARENA_FEATURE_RINGBUF |
-			      ARENA_FEATURE_ARRAY | ARENA_FEATURE_PROG;
+			      ARENA_FEATURE_ARRAY | ARENA_FEATURE_PROG |
+			      ARENA_FEATURE_PROG_GLOBALS;
 	fake.info = (struct arena_info){
 		.size = sizeof(fake.info), .flags = ARENA_F_SEGV_ON_FAULT, .nr_pages = 4,
 		.user_addr = 0x100000000ULL, .pages_in_use = 2,

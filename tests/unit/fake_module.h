@@ -19,7 +19,8 @@
  * once its size is set (else the real ioctl does).
  * Arrays: ARRAY_IOC_CREATE returns a memfd holding the values, which
  * ARRAY_IOC_UPDATE writes.  Programs: PROG_IOC_LOAD keeps a copy of each
- * request, its instructions and its object fds in fake.progs[] (up to
+ * request (of PROG_LOAD_SIZE_VER0 or _VER1 bytes, else EINVAL), its
+ * instructions, object fds and global functions in fake.progs[] (up to
  * FAKE_PROGS_MAX) and returns a memfd, or fails with fake.prog_load_err,
  * or with what fake.prog_load_hook answers; PROG_IOC_RUN goes to
  * fake.prog_run_hook (else see below).  fake.objects[] lists every
@@ -66,8 +67,9 @@ struct fake_object {
 
 /* A PROG_IOC_LOAD the fake received. */
 struct fake_prog_load {
-	struct prog_load req;
+	struct prog_load req;		/* as sent, zeroed past req.size */
 	struct bpf_insn *insns;		/* malloc'ed copy of req.insn_cnt */
+	struct prog_global_func *global_funcs;	/* malloc'ed, req.nr_global_funcs */
 	int obj_fds[PROG_OBJS_MAX];
 	char license[PROG_LICENSE_MAX];
 };

@@ -1112,9 +1112,11 @@ static u32 rnd_program(struct bpf_insn *insns, u32 body)
 #define RND_SHORT_BODY	24
 
 bool jt_prog_verified(struct jt_prog *p, const struct bpf_insn *insns, u32 len, u32 ctx_size,
-		      bool with_arena, char *log, u32 log_size)
+		      bool with_arena, const struct prog_global_func *globals, u32 nr_globals,
+		      char *log, u32 log_size)
 {
 	struct verifier_log vlog = { .buf = log, .size = log_size, .level = 1 };
+	int err;
 
 	memset(p, 0, sizeof(*p));
 	log[0] = '\0';
@@ -1128,7 +1130,12 @@ bool jt_prog_verified(struct jt_prog *p, const struct bpf_insn *insns, u32 len, 
 		p->core.objs = &arena.obj;
 		p->core.nr_objs = 1;
 	}
-	if (verifier_check(&p->core, &vlog)) {
+	p->core.globals = globals;
+	p->core.nr_globals = nr_globals;
+	err = verifier_check(&p->core, &vlog);
+	p->core.globals = NULL;
+	p->core.nr_globals = 0;
+	if (err) {
 		free(p->core.insns);
 		return false;
 	}
@@ -1148,7 +1155,7 @@ static void random_programs_match_interpreter(void)
 
 		n = rnd_program(insns, body);
 		total += n;
-		if (!jt_prog_verified(&p, insns, n, 0, false, log, sizeof(log))) {
+		if (!jt_prog_verified(&p, insns, n, 0, false, NULL, 0, log, sizeof(log))) {
 			if (!rejected++)
 				printf("# program %u rejected: %s", i, log);
 			continue;

@@ -80,10 +80,13 @@ bool jt_prog_text(struct jt_prog *p, const char *text, bool with_arena);
 bool jt_prog_insns(struct jt_prog *p, const struct bpf_insn *insns, u32 len, bool with_arena);
 /*
  * insns (copied) through the module's verifier, for a context of ctx_size
- * bytes, with the arena as object 0 or no object; false, with the verifier's log, if it rejects them.
+ * bytes, with the arena as object 0 or no object and the global functions
+ * declared in globals (not copied, read only here); false, with the
+ * verifier's log, if it rejects them.
  */
 bool jt_prog_verified(struct jt_prog *p, const struct bpf_insn *insns, u32 len, u32 ctx_size,
-		      bool with_arena, char *log, u32 log_size);
+		      bool with_arena, const struct prog_global_func *globals, u32 nr_globals,
+		      char *log, u32 log_size);
 void jt_prog_free(struct jt_prog *p);
 
 /* r0 from the JIT in mode o; false (and a failure) when it did not run. */

@@ -43,18 +43,25 @@ static struct arena_object *open_obj(const char *name)
 	return obj;
 }
 
-/* The fake module with every feature, on /dev/null. */
-static struct arena_dev *fake_dev(void)
+#define FAKE_FEATURES_OLD	(ARENA_FEATURE_ARENA | ARENA_FEATURE_RINGBUF | \
+				 ARENA_FEATURE_ARRAY | ARENA_FEATURE_PROG)
+
+/* The fake module with the given features, on /dev/null. */
+static struct arena_dev *fake_dev_with(__u64 features)
 {
 	LIBARENA_OPTS(arena_dev_opts, opts, .path = "/dev/null");
 	struct arena_dev *dev = NULL;
 
 	fake_module_start();
-	fake.reply.features = ARENA_FEATURE_ARENA | ARENA_FEATURE_RINGBUF |
-			      ARENA_FEATURE_ARRAY | ARENA_FEATURE_PROG;
+	fake.reply.features = features;
 	if (arena_dev__open(&opts, &dev))
 		return NULL;
 	return dev;
+}
+
+static struct arena_dev *fake_dev(void)
+{
+	return fake_dev_with(FAKE_FEATURES_OLD | ARENA_FEATURE_PROG_GLOBALS);
 }
 
 /* What the fake module received for the program named name. */
@@ -687,6 +694,271 @@ out:
 	free(img.bytes);
 }
 
+/*
+ * Whether the loader's copy of an instruction is the object's: the same
+ * but for what relocation rewrites (a call's or ld_imm64's src_reg and
+ * immediates; the second half of an ld_imm64 is compared as its imm).
+ */
+static bool same_but_relocation(const struct bpf_insn *copy, const struct bpf_insn *orig)
+{
+	if (copy->code != orig->code)
+		return false;
+	if (copy->code == INSN_CALL || copy->code == INSN_LD_IMM64)
+		return copy->dst_reg == orig->dst_reg && copy->off == orig->off;
+	return !memcmp(copy, orig, sizeof(*copy));
+}
+
+/*
+ * Where the function name of img was appended to prog: the first
+ * instruction past the entry from which its body follows; -1 if nowhere.
+ */
+static long appended_at(struct image *img, const struct arena_program *prog, const char *name)
+{
+	const Elf64_Sym *sym = image_symbol(img, name);
+	const Elf64_Shdr *text = image_section(img, ".text");
+	const struct bpf_insn *insns = arena_program__insns(prog), *body;
+	size_t n = arena_program__insn_cnt(prog), len, base, i;
+
+	if (!sym || !text || !insns)
+		return -1;
+	body = (const struct bpf_insn *)(img->bytes + text->sh_offset + sym->st_value);
+	len = sym->st_size / sizeof(*body);
+	for (base = 1; base + len <= n; base++) {
+		for (i = 0; i < len && same_but_relocation(&insns[base + i], &body[i]); i++)
+			i += body[i].code == INSN_LD_IMM64;
+		if (i >= len)
+			return base;
+	}
+	return -1;
+}
+
+/* The record of the global function at insn_off, or NULL. */
+static const struct prog_global_func *global_func_at(const struct prog_global_func *funcs,
+						     size_t n, long insn_off)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (funcs[i].insn_off == insn_off)
+			return &funcs[i];
+	return NULL;
+}
+
+/* A function of global_funcs.bpf.c and what the loader must list for it. */
+struct expected_global {
+	const char *name;
+	struct prog_global_func record;	/* insn_off 0: not listed */
+};
+
+/* The record's fields but insn_off, found where the function was appended. */
+#define GLOBAL(NAME, ...)	{ NAME, { .insn_off = 1, __VA_ARGS__ } }
+#define NOT_LISTED(NAME)	{ NAME, { .insn_off = 0 } }
+#define PAIR_SIZE		16
+
+static const struct expected_global global_funcs_expected[] = {
+	GLOBAL("scalars", .arg = { PROG_ARG_SCALAR, PROG_ARG_SCALAR, PROG_ARG_SCALAR,
+				   PROG_ARG_SCALAR, PROG_ARG_SCALAR }),
+	GLOBAL("arena_arg", .arg = { PROG_ARG_ARENA }),
+	GLOBAL("tagged_ctx", .arg = { PROG_ARG_CTX }),
+	GLOBAL("void_ctx", .arg = { PROG_ARG_CTX }),
+	GLOBAL("mem", .arg = { PROG_ARG_MEM }, .mem_size = { PAIR_SIZE }),
+	GLOBAL("nonnull_mem", .arg = { PROG_ARG_SCALAR, PROG_ARG_MEM_NONNULL },
+	       .mem_size = { 0, PAIR_SIZE }),
+	GLOBAL("no_result", .flags = PROG_GLOBAL_F_VOID, .arg = { PROG_ARG_MEM },
+	       .mem_size = { PAIR_SIZE }),
+	NOT_LISTED("static_fn"),
+	NOT_LISTED("hidden_fn"),
+	NOT_LISTED("by_value"),
+	NOT_LISTED("unsized"),
+	NOT_LISTED("pointer_back"),
+	NOT_LISTED("callback"),
+};
+
+static void expect_global_func(struct image *img, const struct arena_program *prog,
+			       const struct expected_global *want)
+{
+	const struct prog_global_func *funcs, *got;
+	long base = appended_at(img, prog, want->name);
+	size_t n, i;
+
+	funcs = arena_program__global_funcs(prog, &n);
+	if (base < 0) {
+		tap_fail(__FILE__, __LINE__, "%s was not appended", want->name);
+		return;
+	}
+	got = global_func_at(funcs, n, base);
+	if (!want->record.insn_off) {
+		if (got)
+			tap_fail(__FILE__, __LINE__, "%s is listed", want->name);
+		return;
+	}
+	if (!got) {
+		tap_fail(__FILE__, __LINE__, "%s (insn %ld) is not listed", want->name, base);
+		return;
+	}
+	TAP_EXPECT_EQ(got->flags, want->record.flags);
+	for (i = 0; i < PROG_FUNC_ARGS; i++) {
+		TAP_EXPECT_EQ(got->arg[i], want->record.arg[i]);
+		TAP_EXPECT_EQ(got->mem_size[i], want->record.mem_size[i]);
+	}
+	TAP_EXPECT(!got->reserved[0] && !got->reserved[1] && !got->reserved[2]);
+}
+
+/* Every kind of argument, and each function that must stay unlisted. */
+static void global_funcs_of_each_kind(void)
+{
+	struct image img = image_read("global_funcs");
+	struct arena_object *obj = open_obj("global_funcs");
+	struct arena_program *prog = arena_object__find_program_by_name(obj, "call_each");
+	size_t i, n = 0, listed = 0;
+
+	TAP_EXPECT(prog != NULL);
+	if (!prog)
+		goto out;
+	for (i = 0; i < sizeof(global_funcs_expected) / sizeof(global_funcs_expected[0]); i++) {
+		expect_global_func(&img, prog, &global_funcs_expected[i]);
+		listed += global_funcs_expected[i].record.insn_off != 0;
+	}
+	TAP_EXPECT(arena_program__global_funcs(prog, &n) != NULL);
+	TAP_EXPECT_EQ(n, listed);
+out:
+	arena_object__close(obj);
+	free(img.bytes);
+}
+
+/* Why a function is left out, at debug level, naming it. */
+static void global_funcs_left_out_say_why(void)
+{
+	struct arena_object *obj;
+
+	capture_start();
+	obj = arena_object__open_file(obj_path("global_funcs"), NULL);
+	TAP_EXPECT(obj != NULL);
+	TAP_EXPECT_EQ(captured_level, LIBARENA_DEBUG);
+	TAP_EXPECT(strstr(captured, "'by_value' is walked at each call: an argument that is "
+				    "neither a number nor a pointer") != NULL);
+	TAP_EXPECT(strstr(captured, "'unsized' is walked at each call: a pointer to something "
+				    "of no known size") != NULL);
+	TAP_EXPECT(strstr(captured, "'pointer_back' is walked at each call: it returns neither")
+		   != NULL);
+	TAP_EXPECT(strstr(captured, "'callback' is walked at each call: it is a callback") != NULL);
+	/* Static and hidden functions are static for the verifier too: nothing to say. */
+	TAP_EXPECT(strstr(captured, "static_fn") == NULL);
+	TAP_EXPECT(strstr(captured, "hidden_fn") == NULL);
+	arena_object__close(obj);
+}
+
+/*
+ * The records reach PROG_IOC_LOAD in a request of PROG_LOAD_SIZE_VER1; a
+ * program without global functions still sends PROG_LOAD_SIZE_VER0.
+ */
+static void global_funcs_reach_the_module(void)
+{
+	struct arena_object *obj = open_obj("global_funcs");
+	struct arena_object *plain = open_obj("globals");
+	struct arena_dev *dev = fake_dev();
+	const struct prog_global_func *funcs;
+	const struct fake_prog_load *prog;
+	size_t n = 0;
+
+	TAP_EXPECT(obj && plain && dev);
+	if (!obj || !plain || !dev)
+		goto out;
+	TAP_EXPECT_OK(arena_object__load(obj, dev));
+	TAP_EXPECT_OK(arena_object__load(plain, dev));
+	funcs = arena_program__global_funcs(arena_object__find_program_by_name(obj, "call_each"),
+					    &n);
+	prog = loaded("call_each");
+	TAP_EXPECT(prog && funcs);
+	if (!prog || !funcs)
+		goto out;
+	TAP_EXPECT_EQ(prog->req.size, PROG_LOAD_SIZE_VER1);
+	TAP_EXPECT_EQ(prog->req.nr_global_funcs, n);
+	TAP_EXPECT(!memcmp(prog->global_funcs, funcs, n * sizeof(*funcs)));
+	prog = loaded("bump");
+	TAP_EXPECT(prog != NULL);
+	if (prog) {
+		TAP_EXPECT_EQ(prog->req.size, PROG_LOAD_SIZE_VER0);
+		TAP_EXPECT_EQ(prog->req.nr_global_funcs, 0);
+	}
+	TAP_EXPECT(arena_program__global_funcs(arena_object__find_program_by_name(plain, "bump"),
+					       &n) == NULL);
+	TAP_EXPECT_EQ(n, 0);
+out:
+	arena_object__close(obj);
+	arena_object__close(plain);
+	arena_dev__close(dev);
+}
+
+/* A module without ARENA_FEATURE_PROG_GLOBALS: the first request size, no records. */
+static void global_funcs_older_module(void)
+{
+	struct arena_object *obj = open_obj("global_funcs");
+	struct arena_dev *dev = fake_dev_with(FAKE_FEATURES_OLD);
+	const struct fake_prog_load *prog;
+
+	TAP_EXPECT(obj && dev);
+	if (!obj || !dev)
+		goto out;
+	TAP_EXPECT_OK(arena_object__load(obj, dev));
+	prog = loaded("call_each");
+	TAP_EXPECT(prog != NULL);
+	if (prog) {
+		TAP_EXPECT_EQ(prog->req.size, PROG_LOAD_SIZE_VER0);
+		TAP_EXPECT_EQ(prog->req.nr_global_funcs, 0);
+	}
+out:
+	arena_object__close(obj);
+	arena_dev__close(dev);
+}
+
+/* arena_htab.bpf.c's htab_update_elem(htab __arg_arena, key, value). */
+static void arena_htab_update_is_global(void)
+{
+	struct image img = image_read("arena_htab");
+	struct arena_object *obj = open_obj("arena_htab");
+	struct arena_program *prog = arena_object__find_program_by_name(obj, "htab_fill");
+	const struct expected_global want =
+		GLOBAL("htab_update_elem",
+		       .arg = { PROG_ARG_ARENA, PROG_ARG_SCALAR, PROG_ARG_SCALAR });
+	size_t n = 0;
+
+	TAP_EXPECT(prog != NULL);
+	if (prog) {
+		expect_global_func(&img, prog, &want);
+		arena_program__global_funcs(prog, &n);
+		TAP_EXPECT_EQ(n, 1);
+	}
+	arena_object__close(obj);
+	free(img.bytes);
+}
+
+/* Options from a caller that predates global functions, and a list without records. */
+static void prog_load_global_funcs_options(void)
+{
+	static const struct bpf_insn ret0[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBARENA_OPTS(arena_prog_load_opts, opts, .nr_global_funcs = 1);
+	struct arena_dev *dev = fake_dev();
+	int fd = -1;
+
+	TAP_EXPECT(dev != NULL);
+	if (!dev)
+		return;
+	TAP_EXPECT_ERRNO(arena_dev__prog_load(dev, ret0, 2, &opts, &fd), EINVAL);
+	TAP_EXPECT_EQ(fd, -1);
+	TAP_EXPECT_EQ(fake.nr_progs, 0);
+	/* An older caller's options end before global_funcs: none are sent. */
+	opts.sz = offsetof(struct arena_prog_load_opts, global_funcs);
+	TAP_EXPECT_OK(arena_dev__prog_load(dev, ret0, 2, &opts, &fd));
+	TAP_EXPECT_EQ(fake.progs[0].req.size, PROG_LOAD_SIZE_VER0);
+	TAP_EXPECT_EQ(fake.progs[0].req.nr_global_funcs, 0);
+	close(fd);
+	arena_dev__close(dev);
+}
+
 /* Two objects made one: the call between them resolved, both .data merged. */
 static void linking_two_objects(void)
 {
@@ -919,6 +1191,12 @@ static const struct tap_test tests[] = {
 	{ "loader", "bad-sections", bad_sections },
 	{ "loader", "bad-symbols", bad_symbols },
 	{ "loader", "call-through-function-symbol", call_through_function_symbol },
+	{ "loader", "global-funcs-of-each-kind", global_funcs_of_each_kind },
+	{ "loader", "global-funcs-left-out-say-why", global_funcs_left_out_say_why },
+	{ "loader", "global-funcs-reach-the-module", global_funcs_reach_the_module },
+	{ "loader", "global-funcs-older-module", global_funcs_older_module },
+	{ "loader", "arena-htab-update-is-global", arena_htab_update_is_global },
+	{ "loader", "prog-load-global-funcs-options", prog_load_global_funcs_options },
 	{ "loader", "linking-two-objects", linking_two_objects },
 	{ "loader", "unlinked-object-names-missing-function",
 	  unlinked_object_names_missing_function },

@@ -75,6 +75,8 @@ struct vcase {
 	unsigned int ctx_size;
 	int expect;		/* verifier_check()'s result */
 	const char *log;	/* a substring of the level-1 log, or NULL */
+	const struct prog_global_func *globals;
+	unsigned int nr_globals;
 };
 
 #define INSNS(...)	((const struct bpf_insn[]){ __VA_ARGS__ })
@@ -105,16 +107,18 @@ struct vcase {
 #include "verifier_corpus/arena.h"
 #include "verifier_corpus/loops.h"
 #include "verifier_corpus/clang.h"
+#include "verifier_corpus/globals.h"
+#include "verifier_corpus/links.h"
 
 static const struct vcase *const corpora[] = {
 	structure_cases, register_cases, memory_cases, call_cases,
-	arena_cases, loop_cases, clang_cases,
+	arena_cases, loop_cases, clang_cases, global_cases, link_cases,
 };
 static const size_t corpus_sizes[] = {
 	ARRAY_SIZE(structure_cases), ARRAY_SIZE(register_cases),
 	ARRAY_SIZE(memory_cases), ARRAY_SIZE(call_cases),
 	ARRAY_SIZE(arena_cases), ARRAY_SIZE(loop_cases),
-	ARRAY_SIZE(clang_cases),
+	ARRAY_SIZE(clang_cases), ARRAY_SIZE(global_cases), ARRAY_SIZE(link_cases),
 };
 
 static char log_buf[1 << 16];
@@ -128,6 +132,8 @@ static void prog_init(struct prog_core *prog, const struct vcase *c)
 	prog->ctx_size = c->ctx_size;
 	prog->objs = obj_sets[c->objs];
 	prog->nr_objs = obj_counts[c->objs];
+	prog->globals = c->globals;
+	prog->nr_globals = c->nr_globals;
 }
 
 static int lines(const char *s)

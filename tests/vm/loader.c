@@ -4,7 +4,10 @@
  * tests/loader/ (the harness copies them to /data/loader) loaded and run,
  * their results read back through the globals in .data/.bss/.rodata and
  * the arena; a list that a program builds in the arena is walked here, in
- * this process's mapping, with the same header the program used.
+ * this process's mapping, with the same header the program used.  The
+ * kernel's own arena selftests, arena_list.c and arena_htab.c, unchanged
+ * from Debian's linux-source-6.12 and built against our compat headers
+ * (kernel_*.bpf.o), are checked as their prog_tests/ check them.
  */
 #include <unistd.h>
 
@@ -110,6 +113,97 @@ static void arena_htab_filled_and_looked_up(void)
 	/* The second pass replaced every value. */
 	if (*htab)
 		TAP_EXPECT_EQ(htab_wrong_values(*htab, 2), 0);
+out:
+	unload(&l);
+}
+
+/*
+ * The kernel's arena_list.c: arena_list_add links elements 0 .. cnt - 1,
+ * counting them in the __arena test_val (from 1) and summing them in the
+ * __arena arena_sum; arena_list_del sums them again into list_sum and
+ * frees them.  prog_tests/arena_list.c checks cnt 1 and 1000 so.
+ */
+static void kernel_arena_list(int cnt)
+{
+	struct loaded l = load("kernel_arena_list");
+	long expected = (long)cnt * (cnt - 1) / 2;
+	struct arena_list_head **head;
+	int *count, *list_sum, *test_val;
+	__u64 walked_sum;
+	bool *skip;
+	long *arena_sum;
+
+	if (!l.obj)
+		goto out;
+	count = object_global(l.obj, "cnt", sizeof(*count));
+	skip = object_global(l.obj, "skip", sizeof(*skip));
+	head = object_global(l.obj, "list_head", sizeof(*head));
+	list_sum = object_global(l.obj, "list_sum", sizeof(*list_sum));
+	arena_sum = object_global(l.obj, "arena_sum", sizeof(*arena_sum));
+	test_val = object_global(l.obj, "test_val", sizeof(*test_val));
+	if (!count || !skip || !head || !list_sum || !arena_sum || !test_val)
+		goto out;
+	*count = cnt;
+	TAP_EXPECT_EQ(object_run(l.obj, "arena_list_add"), 0);
+	/* clang-19 has the arena casts the program needs: nothing skipped. */
+	TAP_EXPECT(!*skip);
+	TAP_EXPECT(*head != NULL);
+	if (!*head)
+		goto out;
+	TAP_EXPECT_EQ(arena_list_walk(*head, &walked_sum), cnt);
+	TAP_EXPECT_EQ(walked_sum, expected);
+	TAP_EXPECT_EQ(*arena_sum, expected);
+	TAP_EXPECT_EQ(*test_val, cnt + 1);
+	TAP_EXPECT_EQ(object_run(l.obj, "arena_list_del"), 0);
+	TAP_EXPECT_EQ(arena_list_walk(*head, &walked_sum), 0);
+	TAP_EXPECT_EQ(*list_sum, expected);
+	TAP_EXPECT_EQ(*arena_sum, expected);
+out:
+	unload(&l);
+}
+
+static void kernel_arena_list_1(void)
+{
+	kernel_arena_list(1);
+}
+
+static void kernel_arena_list_1000(void)
+{
+	kernel_arena_list(1000);
+}
+
+/*
+ * The kernel's arena_htab.c: arena_htab_llvm updates keys 0 .. 99999 and
+ * then 0 .. 999 again, each to itself, through the weak global
+ * htab_update_elem() (an __arg_arena table), which the verifier must
+ * check once rather than at every call.  prog_tests/arena_htab.c touches
+ * the arena's first page first and looks keys 0, 4, 8, 12 up from here.
+ */
+static void kernel_arena_htab(void)
+{
+	struct loaded l = load("kernel_arena_htab");
+	struct arena_map *arena;
+	struct htab **htab;
+	bool *skip;
+	int key;
+
+	if (!l.obj)
+		goto out;
+	htab = object_global(l.obj, "htab_for_user", sizeof(*htab));
+	skip = object_global(l.obj, "skip", sizeof(*skip));
+	arena = arena_object_map__arena(arena_object__find_map_by_name(l.obj, "arena"));
+	TAP_EXPECT(arena != NULL);
+	if (!htab || !skip || !arena)
+		goto out;
+	*(volatile int *)arena_map__ptr(arena, 0) = 0x55aa;
+	TAP_EXPECT_EQ(object_run(l.obj, "arena_htab_llvm"), 0);
+	TAP_EXPECT(!*skip);
+	TAP_EXPECT(*htab != NULL);
+	if (!*htab)
+		goto out;
+	TAP_EXPECT((*htab)->buckets != NULL);
+	for (key = 0; (*htab)->buckets && key < 16; key += 4)
+		TAP_EXPECT_EQ(htab_lookup_elem(*htab, key), key);
 out:
 	unload(&l);
 }
@@ -238,6 +332,9 @@ static const struct tap_test tests[] = {
 	{ "loader", "arena-globals-and-kfuncs-run", arena_globals_and_kfuncs_run },
 	{ "loader", "maps-of-each-kind-run", maps_of_each_kind_run },
 	{ "loader", "linked-objects-run", linked_objects_run },
+	{ "loader", "kernel-arena-list-1", kernel_arena_list_1 },
+	{ "loader", "kernel-arena-list-1000", kernel_arena_list_1000 },
+	{ "loader", "kernel-arena-htab", kernel_arena_htab },
 };
 
 TAP_MAIN(tests)

@@ -34,6 +34,7 @@
 static void version_feature_prog(void)
 {
 	expect_feature(ARENA_FEATURE_PROG);
+	expect_feature(ARENA_FEATURE_PROG_GLOBALS);
 }
 
 static void load_run_returns_r0(void)
@@ -155,6 +156,75 @@ static void load_too_complex(void)
 
 	TAP_EXPECT_ERRNO(fd, E2BIG);
 	TAP_EXPECT(log_buf[0] != '\0');
+}
+
+/*
+ * 20000 calls of f(i), whose 64 instructions return i & 1: walked at each
+ * call the program is too complex, declared global f is walked once.
+ */
+#define TEN_ADDS	"add %r0, 1\nadd %r0, 1\nadd %r0, 1\nadd %r0, 1\nadd %r0, 1\n" \
+			"add %r0, 1\nadd %r0, 1\nadd %r0, 1\nadd %r0, 1\nadd %r0, 1\n"
+#define CALLS_LOOP	"mov %r6, 0\nmov %r7, 0\nloop:\nmov %r1, %r6\ncall local f\n"	\
+			"add %r7, %r0\nadd %r6, 1\njlt %r6, 20000, loop\nmov %r0, %r7\nexit\n" \
+			"f:\nmov %r0, %r1\n" TEN_ADDS TEN_ADDS TEN_ADDS TEN_ADDS TEN_ADDS	\
+			TEN_ADDS "sub %r0, 60\nand %r0, 1\nexit"
+#define CALLS_LOOP_F	9
+
+static void load_global_funcs(void)
+{
+	struct prog_global_func f = { .insn_off = CALLS_LOOP_F, .arg = { PROG_ARG_SCALAR } };
+	struct bpf_insn *insns;
+	struct prog_load req;
+	uint32_t n;
+	int fd;
+
+	insns = assemble(CALLS_LOOP, &n);
+	req = load_req(insns, n);
+	TAP_EXPECT_ERRNO(load_raw(&req), E2BIG);
+	TAP_EXPECT(strstr(log_buf, "too complex") != NULL);
+	req = load_req(insns, n);
+	req.global_funcs = (uintptr_t)&f;
+	req.nr_global_funcs = 1;
+	fd = load_raw(&req);
+	TAP_EXPECT_OK(fd);
+	if (fd >= 0) {
+		TAP_EXPECT_EQ(run_ctx(fd, NULL, 0), 10000);
+		close(fd);
+	}
+	/* A declaration that names no function: the log says which. */
+	f.insn_off = CALLS_LOOP_F + 1;
+	TAP_EXPECT_ERRNO(load_raw(&req), EINVAL);
+	TAP_EXPECT(strstr(log_buf, "10: global function 0: instruction 10 is no subprogram's start"));
+	free(insns);
+}
+
+static void load_global_funcs_bad_args(void)
+{
+	struct prog_global_func f = { .insn_off = 2 };
+	struct bpf_insn *insns;
+	struct prog_load req;
+	uint32_t n;
+	int fd;
+
+	insns = assemble("call local f\nexit\nf:\nmov %r0, 0\nexit", &n);
+	req = load_req(insns, n);
+	req.global_funcs = (uintptr_t)&f;
+	TAP_EXPECT_ERRNO(load_raw(&req), EINVAL);	/* an array of none */
+	req.nr_global_funcs = PROG_GLOBAL_FUNCS_MAX + 1;
+	TAP_EXPECT_ERRNO(load_raw(&req), E2BIG);
+	req.nr_global_funcs = 1;
+	req.reserved = 1;
+	TAP_EXPECT_ERRNO(load_raw(&req), EINVAL);
+	req.reserved = 0;
+	req.global_funcs = 8;
+	TAP_EXPECT_ERRNO(load_raw(&req), EFAULT);
+	/* As the first version of the structure: no global functions. */
+	req.size = PROG_LOAD_SIZE_VER0;
+	fd = load_raw(&req);
+	TAP_EXPECT_OK(fd);
+	if (fd >= 0)
+		close(fd);
+	free(insns);
 }
 
 static void kfunc_needs_gpl(void)
@@ -547,6 +617,8 @@ static const struct tap_test tests[] = {
 	{ "prog", "load-arena-needs-address", load_arena_needs_address },
 	{ "prog", "verifier-rejects-with-log", verifier_rejects_with_log },
 	{ "prog", "load-too-complex", load_too_complex },
+	{ "prog", "load-global-funcs", load_global_funcs },
+	{ "prog", "load-global-funcs-bad-args", load_global_funcs_bad_args },
 	{ "prog", "kfunc-needs-gpl", kfunc_needs_gpl },
 	{ "prog", "run-ctx-in-out", run_ctx_in_out },
 	{ "prog", "run-bad-args", run_bad_args },

@@ -254,29 +254,16 @@ static int btf_maps_parse(const struct btf *btf, const struct elf_object *eo,
 	return 0;
 }
 
-int btf_maps_collect(const struct elf_object *eo, struct arena_object_map **mapsp,
-		     size_t *nr_mapsp)
+int btf_maps_collect(const struct elf_object *eo, const struct btf *btf,
+		     struct arena_object_map **mapsp, size_t *nr_mapsp)
 {
 	const struct elf_section *maps = elf_object_find_section(eo, ".maps");
-	const struct elf_section *btf_sec = elf_object_find_section(eo, ".BTF");
-	struct btf *btf;
-	int err;
 
 	if (!maps)
 		return 0;
-	if (!btf_sec || !btf_sec->data) {
+	if (!btf) {
 		pr_warn("section '.maps' needs BTF, and the object has no .BTF (compile with -g)\n");
 		return -EINVAL;
 	}
-	libbpf_print_redirect();
-	btf = btf__new(btf_sec->data, btf_sec->size);
-	libbpf_print_restore();
-	if (!btf) {
-		err = -errno;
-		pr_warn("section '.BTF' is malformed\n");
-		return err ? err : -EINVAL;
-	}
-	err = btf_maps_parse(btf, eo, maps - eo->sections, mapsp, nr_mapsp);
-	btf__free(btf);
-	return err;
+	return btf_maps_parse(btf, eo, maps - eo->sections, mapsp, nr_mapsp);
 }

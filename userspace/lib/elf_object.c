@@ -201,7 +201,9 @@ static int elf_read_funcs(struct elf_object *eo, const char *name)
 		func->sec = sym->st_shndx;
 		func->start = sym->st_value / BPF_INSN_SZ;
 		func->len = sym->st_size / BPF_INSN_SZ;
-		func->global = GELF_ST_BIND(sym->st_info) != STB_LOCAL;
+		func->global = GELF_ST_BIND(sym->st_info) != STB_LOCAL &&
+			       GELF_ST_VISIBILITY(sym->st_other) != STV_HIDDEN &&
+			       GELF_ST_VISIBILITY(sym->st_other) != STV_INTERNAL;
 		eo->nr_funcs++;
 	}
 	return 0;

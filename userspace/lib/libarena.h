@@ -450,15 +450,25 @@ struct arena_prog_load_opts {
 	__u32 log_level;
 	/* out: bytes the whole log needed */
 	__u32 log_true_size;
+	/*
+	 * Functions the verifier checks once each, from these arguments,
+	 * rather than at every call (see struct prog_global_func); the
+	 * ELF loader fills them from BTF (arena_program__global_funcs())
+	 */
+	const struct prog_global_func *global_funcs;
+	__u32 nr_global_funcs;
 	size_t :0;
 };
 
 /*
  * Loads insn_cnt instructions (PROG_IOC_LOAD); the verifier checks them.
  * *fdp is the program's fd, or -1 on failure: -EINVAL (rejected: the log
- * says why), -E2BIG (too big or too complex), -ENOSPC (accepted, but the
- * log did not fit), -EBADF (an obj_fds entry is not open), -EOPNOTSUPP
- * (no ARENA_FEATURE_PROG), or what the ioctl failed with.
+ * says why; or global_funcs NULL with nr_global_funcs not 0), -E2BIG (too
+ * big or too complex; or global functions given to a module older than
+ * them), -ENOSPC (accepted, but the log did not fit), -EBADF (an obj_fds
+ * entry is not open), -EOPNOTSUPP (no ARENA_FEATURE_PROG), or what the
+ * ioctl failed with.  Without global functions the request has the size
+ * every module knows (PROG_LOAD_SIZE_VER0).
  */
 int arena_dev__prog_load(struct arena_dev *dev, const struct bpf_insn *insns,
 			 __u32 insn_cnt, struct arena_prog_load_opts *opts,
@@ -604,6 +614,17 @@ size_t arena_program__insn_cnt(const struct arena_program *prog);
 size_t arena_program__nr_maps(const struct arena_program *prog);
 struct arena_object_map *arena_object__program_map(const struct arena_object *obj,
 						   const struct arena_program *prog, size_t idx);
+/*
+ * The global functions the loader lists for the verifier to check once
+ * each, as the kernel does, rather than at every call, in the order they
+ * were appended; how many in *cntp if not NULL.  A global (or weak, not
+ * hidden) function the program calls is listed when its BTF prototype
+ * says what each argument is (see docs/loader.md); the others are walked
+ * at every call like static functions.  NULL when there are none.  Owned
+ * by the object; the same records PROG_IOC_LOAD gets.
+ */
+const struct prog_global_func *arena_program__global_funcs(const struct arena_program *prog,
+							   size_t *cntp);
 /*
  * The bytes r1 points to when the program runs (0 by default), up to
  * PROG_CTX_MAX; before load only: 0, -EINVAL or -EBUSY.

@@ -19,6 +19,8 @@
 
 #include "internal.h"
 
+struct btf;
+
 /* One section of the object, its bytes checked to lie inside the file. */
 struct elf_section {
 	const char *name;
@@ -30,7 +32,12 @@ struct elf_section {
 	const GElf_Rel **rel_at;
 };
 
-/* A function: a STT_FUNC symbol in an executable section, in instructions. */
+/*
+ * A function: a STT_FUNC symbol in an executable section, in instructions.
+ * global: visible outside the object (global or weak binding, and not
+ * hidden), what the kernel's verifier treats as a global function; libbpf
+ * makes hidden functions static for it too.
+ */
 struct elf_func {
 	const char *name;
 	size_t sec;
@@ -111,12 +118,13 @@ struct arena_object_map {
 };
 
 /*
- * Adds the maps of the .maps section (described by BTF) to *mapsp:
- * 0 or a negative errno naming the map and what is wrong with it.
+ * Adds the maps of the .maps section, described by btf (NULL: the object
+ * has none), to *mapsp: 0 or a negative errno naming the map and what is
+ * wrong with it.
  */
 LIBARENA_INTERNAL
-int btf_maps_collect(const struct elf_object *eo, struct arena_object_map **mapsp,
-		     size_t *nr_mapsp);
+int btf_maps_collect(const struct elf_object *eo, const struct btf *btf,
+		     struct arena_object_map **mapsp, size_t *nr_mapsp);
 
 struct arena_program {
 	char *name;
@@ -126,6 +134,9 @@ struct arena_program {
 	size_t insn_cnt;
 	int *maps;		/* indexes into the object's maps, in obj_fds order */
 	size_t nr_maps;
+	/* the subprograms the verifier may check once each, by their BTF */
+	struct prog_global_func *global_funcs;
+	size_t nr_global_funcs;
 	__u32 ctx_size;
 	int fd;
 };
@@ -133,6 +144,7 @@ struct arena_program {
 struct arena_object {
 	char *name;
 	struct elf_object elf;
+	struct btf *btf;	/* .BTF, or NULL without one */
 	struct arena_object_map *maps;
 	size_t nr_maps;
 	struct arena_program *progs;
@@ -149,6 +161,18 @@ struct arena_object {
  */
 LIBARENA_INTERNAL
 int program_relocate(const struct arena_object *obj, struct arena_program *prog);
+
+/*
+ * Lists the global function func, which prog has at instruction base (not
+ * 0), in prog->global_funcs when its prototype in btf (NULL: none) says
+ * what each argument is, as the kernel's verifier reads a global
+ * function's, and it is not a callback; else logs at debug level why not,
+ * and the verifier walks it at every call as a static function.  0 or
+ * -ENOMEM.
+ */
+LIBARENA_INTERNAL
+int program_add_global_func(struct arena_program *prog, const struct btf *btf,
+			    const struct elf_func *func, size_t base, bool callback);
 
 /*
  * The map made of section sec (the arena for .addr_space.1), or of the

@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <bpf/btf.h>
+
 #include "loader.h"
 
 /* A verifier's level-1 log is one line; room for a long one. */
@@ -77,6 +79,27 @@ static int object_read_license(struct arena_object *obj)
 		return -EINVAL;
 	}
 	memcpy(obj->license, sec->data, sec->size);
+	return 0;
+}
+
+/* .BTF, which describes the maps and the global functions' arguments. */
+static int object_read_btf(struct arena_object *obj)
+{
+	const struct elf_section *sec = elf_object_find_section(&obj->elf, ".BTF");
+	int err = 0;
+
+	if (!sec)
+		return 0;
+	if (sec->data) {
+		libbpf_print_redirect();
+		obj->btf = btf__new(sec->data, sec->size);
+		err = obj->btf ? 0 : -errno;
+		libbpf_print_restore();
+	}
+	if (!obj->btf) {
+		pr_warn("%s: section '.BTF' is malformed\n", obj->name);
+		return err ? err : -EINVAL;
+	}
 	return 0;
 }
 
@@ -155,7 +178,7 @@ static int object_collect_maps(struct arena_object *obj)
 	size_t i;
 	int err;
 
-	err = btf_maps_collect(&obj->elf, &obj->maps, &obj->nr_maps);
+	err = btf_maps_collect(&obj->elf, obj->btf, &obj->maps, &obj->nr_maps);
 	for (i = 1; !err && i < obj->elf.nr_sections; i++)
 		if (section_is_data(&obj->elf.sections[i]))
 			err = object_add_data_map(obj, i);
@@ -223,6 +246,8 @@ static struct arena_object *object_open_image(void *image, size_t size, const ch
 		err = object_check_sections(obj);
 	if (!err)
 		err = object_read_license(obj);
+	if (!err)
+		err = object_read_btf(obj);
 	if (!err)
 		err = object_collect_maps(obj);
 	if (!err)
@@ -412,7 +437,9 @@ static int program_load(const struct arena_object *obj, struct arena_program *pr
 	LIBARENA_OPTS(arena_prog_load_opts, opts, .obj_fds = obj_fds,
 		      .nr_objs = prog->nr_maps, .ctx_size = prog->ctx_size,
 		      .license = obj->license, .name = prog->name, .log_buf = log,
-		      .log_size = OBJECT_LOG_SIZE, .log_level = 1);
+		      .log_size = OBJECT_LOG_SIZE, .log_level = 1,
+		      .global_funcs = prog->global_funcs,
+		      .nr_global_funcs = prog->nr_global_funcs);
 	char buf[LIBARENA_ERRSTR_LEN];
 	size_t i;
 	int err;
@@ -478,11 +505,13 @@ void arena_object__close(struct arena_object *obj)
 		free(obj->progs[i].name);
 		free(obj->progs[i].insns);
 		free(obj->progs[i].maps);
+		free(obj->progs[i].global_funcs);
 	}
 	for (i = 0; i < obj->nr_maps; i++)
 		object_map_release(&obj->maps[i]);
 	free(obj->progs);
 	free(obj->maps);
+	btf__free(obj->btf);
 	elf_object_close(&obj->elf);
 	free(obj->name);
 	free(obj);
@@ -609,6 +638,16 @@ size_t arena_program__insn_cnt(const struct arena_program *prog)
 size_t arena_program__nr_maps(const struct arena_program *prog)
 {
 	return prog ? prog->nr_maps : 0;
+}
+
+const struct prog_global_func *arena_program__global_funcs(const struct arena_program *prog,
+							   size_t *cntp)
+{
+	size_t cnt = prog ? prog->nr_global_funcs : 0;
+
+	if (cntp)
+		*cntp = cnt;
+	return cnt ? prog->global_funcs : NULL;
 }
 
 struct arena_object_map *arena_object__program_map(const struct arena_object *obj,

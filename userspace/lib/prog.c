@@ -63,6 +63,10 @@ static void arena_prog_load_fill(struct prog_load *req,
 	req->log_buf = (uintptr_t)LIBARENA_OPTS_GET(opts, log_buf, NULL);
 	req->log_size = LIBARENA_OPTS_GET(opts, log_size, 0);
 	req->log_level = LIBARENA_OPTS_GET(opts, log_level, 0);
+	req->global_funcs = (uintptr_t)LIBARENA_OPTS_GET(opts, global_funcs, NULL);
+	req->nr_global_funcs = LIBARENA_OPTS_GET(opts, nr_global_funcs, 0);
+	/* A module that predates global functions knows no larger request. */
+	req->size = req->nr_global_funcs ? PROG_LOAD_SIZE_VER1 : PROG_LOAD_SIZE_VER0;
 	/* As libbpf: a name too long for the module is cut, not refused. */
 	for (i = 0; name && name[i] && i < sizeof(req->name) - 1; i++)
 		req->name[i] = name[i];
@@ -73,10 +77,10 @@ int arena_dev__prog_load(struct arena_dev *dev, const struct bpf_insn *insns,
 			 int *fdp)
 {
 	struct prog_load req = {
-		.size = sizeof(req),
 		.insns = (uintptr_t)insns,
 		.insn_cnt = insn_cnt,
 	};
+	struct arena_version ver;
 	int err;
 
 	if (fdp)
@@ -84,6 +88,17 @@ int arena_dev__prog_load(struct arena_dev *dev, const struct bpf_insn *insns,
 	if (!insns || !fdp || !LIBARENA_OPTS_VALID(opts, arena_prog_load_opts))
 		return -EINVAL;
 	arena_prog_load_fill(&req, opts);
+	if (req.nr_global_funcs && !req.global_funcs)
+		return -EINVAL;
+	/* An older module walks every function at each call, as it always did. */
+	if (req.nr_global_funcs && !arena_dev__version(dev, &ver) &&
+	    !(ver.features & ARENA_FEATURE_PROG_GLOBALS)) {
+		pr_debug("program: the module (version %s) does not take global functions\n",
+			 ver.module_version);
+		req.global_funcs = 0;
+		req.nr_global_funcs = 0;
+		req.size = PROG_LOAD_SIZE_VER0;
+	}
 	err = arena_dev_create(dev, ARENA_FEATURE_PROG, PROG_IOC_LOAD, &req,
 			       "program", fdp);
 	if (LIBARENA_OPTS_HAS(opts, log_true_size))

@@ -18,7 +18,8 @@
  *	  R_BPF_64_32, undefined	a kfunc, by name: BPF_PSEUDO_KFUNC_CALL
  *
  * Objects are numbered per program, in the order it first names them,
- * which is the order of its obj_fds.
+ * which is the order of its obj_fds.  The global functions it reaches are
+ * then listed for the verifier (global_funcs.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -28,10 +29,11 @@
 #define INSN_LD_IMM64	(BPF_LD | BPF_IMM | BPF_DW)
 #define INSN_CALL	(BPF_JMP | BPF_CALL)
 
-/* A function appended to the program, at base. */
+/* A function appended to the program, at base; a callback if referenced as one. */
 struct placed_func {
 	const struct elf_func *func;
 	size_t base;
+	bool callback;
 };
 
 struct reloc_state {
@@ -79,7 +81,7 @@ static int place_func(struct reloc_state *st, const struct elf_func *func, size_
 	/* As bytes: a section's data may sit at any offset of the file. */
 	memcpy(insns + prog->insn_cnt, (const char *)sec->data + func->start * sizeof(*insns),
 	       func->len * sizeof(*insns));
-	placed[st->nr_placed++] = (struct placed_func){ func, prog->insn_cnt };
+	placed[st->nr_placed++] = (struct placed_func){ func, prog->insn_cnt, false };
 	*basep = prog->insn_cnt;
 	prog->insn_cnt += func->len;
 	return 0;
@@ -141,6 +143,16 @@ static int place_target(struct reloc_state *st, size_t sec, long long insn,
 	return place_func(st, func, basep);
 }
 
+/* The function placed at base is referenced as a callback. */
+static void mark_callback(struct reloc_state *st, size_t base)
+{
+	size_t i;
+
+	for (i = 0; i < st->nr_placed; i++)
+		if (st->placed[i].base == base)
+			st->placed[i].callback = true;
+}
+
 static int relocate_ld_imm64(struct reloc_state *st, size_t pc, const GElf_Rel *rel)
 {
 	const struct elf_object *eo = &st->obj->elf;
@@ -167,6 +179,7 @@ static int relocate_ld_imm64(struct reloc_state *st, size_t pc, const GElf_Rel *
 		idx = place_target(st, sym->st_shndx, off / sizeof(*insn), "callback", &base);
 		if (idx)
 			return idx;
+		mark_callback(st, base);
 		insn = &st->prog->insns[pc];
 		insn->src_reg = BPF_PSEUDO_FUNC;
 		insn->imm = (__s32)(base - pc - 1);
@@ -293,6 +306,11 @@ int program_relocate(const struct arena_object *obj, struct arena_program *prog)
 	/* Placing a callee appends to st.placed: this loop reaches it too. */
 	for (i = 0; !err && i < st.nr_placed; i++)
 		err = relocate_func(&st, st.placed[i].func, st.placed[i].base);
+	/* The entry, placed[0], is the program itself, never a callee. */
+	for (i = 1; !err && i < st.nr_placed; i++)
+		if (st.placed[i].func->global)
+			err = program_add_global_func(prog, obj->btf, st.placed[i].func,
+						      st.placed[i].base, st.placed[i].callback);
 	free(st.placed);
 	return err;
 }

@@ -7,9 +7,9 @@
 LIBARENA_DIR := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 LIBARENA_ROOT := $(abspath $(LIBARENA_DIR)/../..)
 
-LIBARENA_SRCS := $(addprefix $(LIBARENA_DIR)/,arena.c btf_maps.c elf_object.c libarena.c \
-					      link.c log.c object.c prog.c relocate.c ringbuf.c \
-					      user_ringbuf.c)
+LIBARENA_SRCS := $(addprefix $(LIBARENA_DIR)/,arena.c btf_maps.c elf_object.c global_funcs.c \
+					      libarena.c link.c log.c object.c prog.c relocate.c \
+					      ringbuf.c user_ringbuf.c)
 # The ELF loader's: libbpf (BTF, the static linker), libelf, and zlib for both.
 LIBARENA_LDLIBS := -lbpf -lelf -lz
 ARENACTL_SRCS := $(addprefix $(LIBARENA_ROOT)/userspace/cli/,main.c arena.c array.c disasm.c \

@@ -118,6 +118,26 @@ typedef unsigned long long __u64;
 #define cast_user(ptr)
 #endif
 
+/*
+ * What a global function's pointer argument is, for a verifier that
+ * checks such a function once from its prototype rather than at every
+ * call (the loader reads these tags from BTF; see docs/loader.md): the
+ * program's context, or memory of the pointee's size that is never NULL.
+ * Untagged, a pointer is memory that may be NULL, or the context for a
+ * void *; __arg_arena above makes it an arena address.
+ */
+#ifdef __BPF__
+#ifndef __arg_ctx
+#define __arg_ctx	__attribute__((btf_decl_tag("arg:ctx")))
+#endif
+#ifndef __arg_nonnull
+#define __arg_nonnull	__attribute__((btf_decl_tag("arg:nonnull")))
+#endif
+#else
+#define __arg_ctx
+#define __arg_nonnull
+#endif
+
 #ifdef __BPF__
 
 /* var = addr_space_cast(var, dst_as, src_as), in place. */

@@ -8,7 +8,10 @@
  *
  * Each bucket is a list (bpf_arena_list.h); an update puts a new element
  * at the head of its bucket and then frees the one it replaces, so that a
- * concurrent lookup finds one or the other, never neither.
+ * concurrent lookup finds one or the other, never neither.  The functions
+ * are global, their table argument tagged __arg_arena, so that a verifier
+ * that checks global functions once (the kernel's, arena-kmod's) need not
+ * walk them again at every call.
  */
 #ifndef ARENA_COMPAT_BPF_ARENA_HTAB_H
 #define ARENA_COMPAT_BPF_ARENA_HTAB_H
@@ -63,7 +66,7 @@ static inline hashtab_elem_t *htab_find(arena_list_head_t *head, __u32 hash, int
 }
 
 /* The value stored for key, 0 if there is none. */
-__weak int htab_lookup_elem(struct htab __arena *htab, int key)
+__weak int htab_lookup_elem(struct htab __arena *htab __arg_arena, int key)
 {
 	__u32 hash = htab_hash(key);
 	hashtab_elem_t *e = htab_find(htab_bucket_head(htab, hash), hash, key);
@@ -74,7 +77,7 @@ __weak int htab_lookup_elem(struct htab __arena *htab, int key)
 #ifdef __BPF__
 
 /* Stores value for key: 0, or -ENOMEM when the arena has no room. */
-__weak int htab_update_elem(struct htab __arena *htab, int key, int value)
+__weak int htab_update_elem(struct htab __arena *htab __arg_arena, int key, int value)
 {
 	__u32 hash = htab_hash(key);
 	arena_list_head_t *head = htab_bucket_head(htab, hash);
@@ -95,7 +98,7 @@ __weak int htab_update_elem(struct htab __arena *htab, int key, int value)
 }
 
 /* An empty table: its buckets fill HTAB_BUCKET_PAGES fresh (zeroed) pages. */
-void htab_init(struct htab __arena *htab)
+void htab_init(struct htab __arena *htab __arg_arena)
 {
 	htab_bucket_t *buckets = bpf_arena_alloc_pages(&arena, NULL, HTAB_BUCKET_PAGES,
 						       NUMA_NO_NODE, 0);
