@@ -161,7 +161,7 @@ static const struct cmd cmds[] = {
 	{ "arena", "VERB ...", "arenas: create, list, info, dump", cmd_arena },
 	{ "ring", "VERB ...", "ring buffers: create, list, info, consume", cmd_ring },
 	{ "array", "VERB ...", "arrays: list, info, lookup, update", cmd_array },
-	{ "prog", "VERB ...", "programs: list, info, dump xlated|jited, run", cmd_prog },
+	{ "prog", "VERB ...", "programs: list, info, dump xlated|jited, run, load", cmd_prog },
 	{ "help", "", "show this help", cmd_help },
 };
 
