@@ -403,11 +403,6 @@ static void mark_ptr_null(struct verifier_state *st, u32 id, u32 ref, bool null)
 		release_ref(st, ref);
 }
 
-static bool is_zero(const struct reg_state *reg)
-{
-	return reg_is_const(reg) && !reg->var_off.value;
-}
-
 /*
  * Jumps on pointers: a nullable pointer against 0 splits into NULL and
  * non-NULL; other pointers are never 0; two pointers of the same kind may
@@ -433,7 +428,7 @@ static int ptr_branch(struct verifier_env *env, const struct bpf_insn *insn,
 	}
 	if (BPF_CLASS(insn->code) == BPF_JMP32)
 		goto bad;
-	if (reg_is_kernel_pointer(dst) && is_zero(src) && (op == BPF_JEQ || op == BPF_JNE)) {
+	if (reg_is_kernel_pointer(dst) && reg_is_zero(src) && (op == BPF_JEQ || op == BPF_JNE)) {
 		if (!nullable)
 			return op == BPF_JNE;
 		/* Taken branch: NULL for JEQ, non-NULL for JNE. */

@@ -67,6 +67,11 @@ bool reg_is_const(const struct reg_state *reg)
 	return reg->type == SCALAR && tnum_is_const(reg->var_off);
 }
 
+bool reg_is_zero(const struct reg_state *reg)
+{
+	return reg_is_const(reg) && !reg->var_off.value;
+}
+
 #define NARROW_MIN(field, v)	do { if ((v) > (field)) (field) = (v); } while (0)
 #define NARROW_MAX(field, v)	do { if ((v) < (field)) (field) = (v); } while (0)
 

@@ -98,7 +98,7 @@ static int check_arg(struct verifier_env *env, struct call_meta *meta, u32 argno
 			goto bad;
 		return 0;
 	case ARG_ZERO:
-		if (!reg_is_const(reg) || reg->var_off.value)
+		if (!reg_is_zero(reg))
 			goto bad;
 		return 0;
 	case ARG_ARRAY:
@@ -149,8 +149,7 @@ static int check_arg(struct verifier_env *env, struct call_meta *meta, u32 argno
 		meta->callback = reg->func + 1;
 		return 0;
 	case ARG_STACK_OR_ZERO:
-		if (reg->type != PTR_TO_STACK &&
-		    !(reg_is_const(reg) && !reg->var_off.value))
+		if (reg->type != PTR_TO_STACK && !reg_is_zero(reg))
 			goto bad;
 		meta->cb_arg = *reg;
 		return 0;

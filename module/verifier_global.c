@@ -147,7 +147,7 @@ static int check_global_arg(struct verifier_env *env, u32 func, u32 a)
 		/* What r1 was at entry, unmoved. */
 		if (env->prog->ctx_size ? reg->type == PTR_TO_CTX && !reg->off &&
 					  tnum_equals_const(reg->var_off, 0) :
-					  reg_is_const(reg) && !reg->var_off.value)
+					  reg_is_zero(reg))
 			return 0;
 		break;
 	case PROG_ARG_ARENA:
@@ -155,7 +155,7 @@ static int check_global_arg(struct verifier_env *env, u32 func, u32 a)
 			return 0;
 		break;
 	case PROG_ARG_MEM:
-		if (reg_is_const(reg) && !reg->var_off.value)
+		if (reg_is_zero(reg))
 			return 0;
 		fallthrough;
 	case PROG_ARG_MEM_NONNULL:

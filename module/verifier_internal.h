@@ -192,6 +192,8 @@ void reg_mark_srange(struct reg_state *reg, s64 smin, s64 smax);
 void reg_bounds_sync(struct reg_state *reg);
 bool reg_bounds_empty(const struct reg_state *reg);
 bool reg_is_const(const struct reg_state *reg);
+/* The scalar 0: NULL, where a pointer may be. */
+bool reg_is_zero(const struct reg_state *reg);
 void reg_truncate(struct reg_state *reg, u32 size);
 void reg_sext(struct reg_state *reg, u32 size);
 /* dst = dst op src on scalars; alu32: 32-bit operation. */
