@@ -114,9 +114,23 @@ static void break_single(struct reg_state *reg, void *arg)
 
 	if (reg->type != SCALAR || !reg->id)
 		return;
+	for (i = 0; i < c->n; i++) {
+		if (c->id[i] == reg->id) {
+			if (c->uses[i] == 1)
+				link_break(reg);
+			return;
+		}
+	}
+}
+
+static bool any_single(const struct link_count *c)
+{
+	u32 i;
+
 	for (i = 0; i < c->n; i++)
-		if (c->id[i] == reg->id && c->uses[i] == 1)
-			link_break(reg);
+		if (c->uses[i] == 1)
+			return true;
+	return false;
 }
 
 /*
@@ -135,6 +149,7 @@ void link_drop_single(struct verifier_state *st, u16 live)
 		if (!(live & (1U << r)))
 			link_break(&frame->regs[r]);
 	state_for_each_reg(st, count_one, &c);
-	if (!c.full)
+	/* At every prune point: the second pass only when it has work. */
+	if (!c.full && any_single(&c))
 		state_for_each_reg(st, break_single, &c);
 }
