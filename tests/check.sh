@@ -23,11 +23,22 @@ mkdir -p "$results"
 n=0
 passed=0
 failed=0
+failures=$results/failures
+
+# The failed tests again, each after the diagnostics that preceded it, just
+# before the summary: a CI log often keeps only its tail.
+report_failures() {
+	[ -s "$failures" ] || return 0
+	echo "# the tests that failed, again:"
+	sed 's/^/# /' "$failures"
+}
 
 # emit <where> <file>: number the stage's TAP lines, adding <where>/ to the
-# test names that do not carry it yet.
+# test names that do not carry it yet.  The last 20 "#" lines before a
+# failure, which say what went wrong, are kept for report_failures.
 emit() {
 	local where=$1 line name
+	local -a diag=()
 	while IFS= read -r line; do
 		case "$line" in
 		"ok - "* | "not ok - "*)
@@ -40,7 +51,17 @@ emit() {
 			else
 				failed=$((failed + 1))
 				echo "not ok $n - $name"
+				{
+					[ ${#diag[@]} = 0 ] || printf '  %s\n' "${diag[@]}"
+					echo "not ok $n - $name"
+				} >>"$failures"
 			fi
+			diag=()
+			;;
+		"#"*)
+			diag+=("$line")
+			[ ${#diag[@]} -le 20 ] || diag=("${diag[@]:1}")
+			echo "$line"
 			;;
 		*) echo "$line" ;;
 		esac
@@ -85,6 +106,7 @@ if [[ " ${tags[*]} " == *" 6.1-$(dpkg --print-architecture) "* ]]; then
 	stage pkg "" "$top/tests/pkg/run.sh"
 fi
 
+report_failures
 echo "1..$n"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ] && [ "$n" -gt 0 ]
