@@ -4,8 +4,8 @@
  * prototypes) may use, so that the same sources build into the module and
  * into the user-space unit tests: fixed-size types, zeroed allocation,
  * overflow checks, errno values, memcpy/memset, vsnprintf, byte swaps,
- * atomics on memory other CPUs use at the same time, and random numbers
- * (for the JITs' constant blinding).
+ * atomics on memory other CPUs use at the same time, random numbers
+ * (for the JITs' constant blinding) and the highest set bit (fls64).
  */
 #ifndef ARENA_PORTABLE_H
 #define ARENA_PORTABLE_H
@@ -22,6 +22,7 @@
 #include <linux/swab.h>
 #include <linux/types.h>
 #include <linux/atomic.h>
+#include <linux/bitops.h>
 #include <linux/random.h>
 
 #define portable_random_u32()	get_random_u32()
@@ -130,6 +131,12 @@ static inline u32 portable_random_u32(void)
 #define swab16(x)		__builtin_bswap16(x)
 #define swab32(x)		__builtin_bswap32(x)
 #define swab64(x)		__builtin_bswap64(x)
+
+/* The highest bit set, counted from 1; 0 for 0. */
+static inline unsigned int fls64(u64 x)
+{
+	return x ? 64 - __builtin_clzll(x) : 0;
+}
 
 /* The kernel's atomics' orderings (see the kernel half above). */
 #define PORTABLE_ATOMIC_OP(op)							\

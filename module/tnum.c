@@ -5,21 +5,10 @@
  */
 #include "tnum.h"
 
-static u8 fls64_portable(u64 x)
-{
-	u8 n = 0;
-
-	while (x) {
-		n++;
-		x >>= 1;
-	}
-	return n;
-}
-
 struct tnum tnum_range(u64 min, u64 max)
 {
 	u64 chi = min ^ max, delta;
-	u8 bits = fls64_portable(chi);
+	unsigned int bits = fls64(chi);
 
 	/* The range spans every 64-bit value: nothing is known. */
 	if (bits > 63)
