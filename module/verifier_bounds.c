@@ -140,15 +140,34 @@ static void tnum_from_bounds(struct reg_state *reg)
 	}
 }
 
+static bool bounds_equal(const struct reg_state *a, const struct reg_state *b)
+{
+	return a->var_off.value == b->var_off.value && a->var_off.mask == b->var_off.mask &&
+	       a->umin == b->umin && a->umax == b->umax &&
+	       a->smin == b->smin && a->smax == b->smax &&
+	       a->u32_min == b->u32_min && a->u32_max == b->u32_max &&
+	       a->s32_min == b->s32_min && a->s32_max == b->s32_max;
+}
+
+static void bounds_sync_round(struct reg_state *reg)
+{
+	bounds_from_tnum(reg);
+	bounds_cross(reg);
+	tnum_from_bounds(reg);
+}
+
+/*
+ * A second round carries what the first learned across once more; a
+ * first round that learned nothing would be repeated exactly, so the
+ * second runs only after a change (most calls, on settled registers).
+ */
 void reg_bounds_sync(struct reg_state *reg)
 {
-	int round;
+	struct reg_state before = *reg;
 
-	for (round = 0; round < 2; round++) {
-		bounds_from_tnum(reg);
-		bounds_cross(reg);
-		tnum_from_bounds(reg);
-	}
+	bounds_sync_round(reg);
+	if (!bounds_equal(&before, reg))
+		bounds_sync_round(reg);
 }
 
 bool reg_bounds_empty(const struct reg_state *reg)
