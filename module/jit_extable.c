@@ -6,17 +6,18 @@
  * by address, fields relative to their own location) without locks, from
  * any context, when code in the module faults.  So the table is rebuilt
  * whole, from the module's original entries and every registered
- * program's, into whichever of the pool's two table buffers is not being
- * read, then published in an order that leaves readers a valid table at
- * every moment:
+ * program's, into the next of the pool's table buffers in turn, then
+ * published in an order that leaves readers a valid table at every moment:
  *
  *  - growing: pointer first, then count, so that a reader pairing the new
  *    pointer with the old count searches a valid prefix;
  *  - shrinking: count first, then pointer, likewise;
  *
- * and a grace period passes (readers run with preemption off) before the
- * old buffer is written again: the next rebuild waits for it, if it has
- * not passed by then, so that a load does not wait for one of its own.
+ * and a grace period passes (readers run with preemption off) between a
+ * buffer's last publication and its next rewrite: the rebuild that
+ * reuses it waits for that, if it has not passed by then.  With
+ * JIT_POOL_TABLES buffers that is JIT_POOL_TABLES - 1 rebuilds later, so
+ * a few loads and unloads in a row do not wait for a grace period each.
  * Code whose entries were dropped is freed after a grace period too
  * (jit_pool.c), so no reader of an older table can meet its space reused.
  * The buffers live in module text, above all code, so the 32-bit relative
@@ -58,9 +59,9 @@ static LIST_HEAD(jit_extable_progs);
 static u32 jit_extable_nr_progs_entries;
 static const struct exception_table_entry *jit_extable_orig;
 static unsigned int jit_extable_orig_num;
-static unsigned int jit_extable_next;	/* the buffer not being read */
-/* When the last reader of jit_extable_next is gone: a grace period's cookie. */
-static unsigned long jit_extable_next_free;
+static unsigned int jit_extable_next;	/* the buffer to rebuild into */
+/* When the last reader of each buffer is gone: a grace period's cookie. */
+static unsigned long jit_extable_free[JIT_POOL_TABLES];
 /*
  * Room to build the biggest table in, taken once: removing a program must
  * not fail for want of memory, or a stale entry would outlive its code.
@@ -71,6 +72,7 @@ static u32 jit_extable_max;
 
 int arena_jit_extable_init(void)
 {
+	unsigned int i;
 	size_t size;
 
 	arena_jit_pool_table(0, &size);
@@ -86,8 +88,9 @@ int arena_jit_extable_init(void)
 	}
 	jit_extable_orig = THIS_MODULE->extable;
 	jit_extable_orig_num = THIS_MODULE->num_exentries;
-	/* Neither buffer has had a reader yet. */
-	jit_extable_next_free = get_completed_synchronize_rcu();
+	/* No buffer has had a reader yet. */
+	for (i = 0; i < JIT_POOL_TABLES; i++)
+		jit_extable_free[i] = get_completed_synchronize_rcu();
 	return 0;
 }
 
@@ -173,7 +176,7 @@ static int jit_extable_rebuild(u32 extra)
 	if (total > jit_extable_max)
 		return -ENOSPC;
 	table = arena_jit_pool_table(jit_extable_next, &size);
-	cond_synchronize_rcu(jit_extable_next_free);
+	cond_synchronize_rcu(jit_extable_free[jit_extable_next]);
 	n = jit_extable_collect(jit_extable_slots);
 	for (i = 0; i < n; i++)
 		jit_ex_encode(jit_extable_buf, table, i, &jit_extable_slots[i]);
@@ -181,8 +184,10 @@ static int jit_extable_rebuild(u32 extra)
 	if (err)
 		return err;
 	jit_extable_publish(table, n);
-	jit_extable_next ^= 1;
-	jit_extable_next_free = get_state_synchronize_rcu();
+	/* The buffer published before this one has its last readers now. */
+	jit_extable_free[(jit_extable_next + JIT_POOL_TABLES - 1) % JIT_POOL_TABLES] =
+		get_state_synchronize_rcu();
+	jit_extable_next = (jit_extable_next + 1) % JIT_POOL_TABLES;
 	return 0;
 }
 

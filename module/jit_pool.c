@@ -27,7 +27,7 @@
 
 #define JIT_POOL_CODE_SIZE	SZ_1M
 #define JIT_POOL_TABLE_SIZE	SZ_64K
-#define JIT_POOL_SIZE		(JIT_POOL_CODE_SIZE + 2 * JIT_POOL_TABLE_SIZE)
+#define JIT_POOL_SIZE		(JIT_POOL_CODE_SIZE + JIT_POOL_TABLES * JIT_POOL_TABLE_SIZE)
 #define JIT_POOL_UNIT		64
 #define JIT_POOL_UNITS		(JIT_POOL_CODE_SIZE / JIT_POOL_UNIT)
 
@@ -53,13 +53,14 @@ static void __used arena_jit_pool_region(void)
 		     "arena_jit_pool:\n"
 		     ANNOTATE_NOENDBR
 		     ".fill %c1, 4, %c3\n"
+		     ".rept %c4\n"
 		     ANNOTATE_NOENDBR
 		     ".fill %c2, 4, %c3\n"
-		     ANNOTATE_NOENDBR
-		     ".fill %c2, 4, %c3\n"
+		     ".endr\n"
 		     ".popsection\n"
 		     : : "i" (PAGE_SIZE), "i" (JIT_POOL_CODE_SIZE / 4),
-		     "i" (JIT_POOL_TABLE_SIZE / 4), "i" (JIT_POOL_TRAP));
+		     "i" (JIT_POOL_TABLE_SIZE / 4), "i" (JIT_POOL_TRAP),
+		     "i" (JIT_POOL_TABLES));
 }
 
 static DEFINE_SPINLOCK(jit_pool_lock);

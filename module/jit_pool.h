@@ -22,10 +22,14 @@ void arena_jit_pool_free(void *code, size_t len);
 int arena_jit_pool_write(void *dst, const void *src, size_t len);
 
 /*
- * The two buffers the exception table alternates between, at the pool's
+ * The buffers the exception table is rebuilt into in turn, at the pool's
  * end (above all code: arm64's fixups are positive offsets), each size
- * bytes; written with arena_jit_pool_write() like code.
+ * bytes; written with arena_jit_pool_write() like code.  Several, so that
+ * a burst of loads and unloads seldom waits for the readers of the
+ * buffer it reuses (jit_extable.c).
  */
+#define JIT_POOL_TABLES		4
+
 void *arena_jit_pool_table(unsigned int which, size_t *size);
 
 #endif /* ARENA_JIT_POOL_H */
