@@ -858,19 +858,21 @@ void jit_arch_ld_imm64(struct jit_state *j, u8 dst_reg, u64 value)
  * may_goto: jump once the invocation's budget is spent, else spend one;
  * every PROG_STOP_CHECK_EVERY iterations ask prog_should_stop() (r0-r5
  * kept on the stack: six pushes keep rsp aligned) and, if the run should
- * end, spend the whole budget and start over, which then jumps.  The only
- * jump whose size depends on the layout comes first.
+ * end, spend the whole budget and start over, which then jumps.  The
+ * budget is read once into the scratch register and written back once,
+ * as the kernel's rewrite of may_goto does.  The only jump whose size
+ * depends on the layout comes first.
  */
 void jit_arch_may_goto(struct jit_state *j, const struct jit_frame *fr, u32 target)
 {
 	static const u8 saved[] = { RAX, RDI, RSI, RDX, RCX, R8 };
-	u32 again = j->blen, skip, i;
+	u32 again = j->blen, skip, reload, i;
 	s32 slot = fr->budget_slot;
 
-	emit_op_mem(j, 0, false, 0x83, ALU_CMP, RBP, -1, slot, false);	/* cmp [slot], 0 */
-	emit1(j, 0);
+	emit_op_mem(j, 0, false, 0x8b, X86_SCRATCH, RBP, -1, slot, false);	/* r11d = [slot] */
+	emit_op_rr(j, 0, false, 0x85, X86_SCRATCH, X86_SCRATCH, false);	/* test r11d, r11d */
 	emit_jump(j, CC_E, target);
-	emit_op_mem(j, 0, false, 0xf7, 0, RBP, -1, slot, false);	/* test [slot], imm */
+	emit_op_rr(j, 0, false, 0xf7, 0, X86_SCRATCH, false);		/* test r11d, imm */
 	emit4(j, PROG_STOP_CHECK_EVERY - 1);
 	skip = emit_skip(j, CC_NE);
 	for (i = 0; i < ARRAY_SIZE(saved); i++) {
@@ -884,15 +886,15 @@ void jit_arch_may_goto(struct jit_state *j, const struct jit_frame *fr, u32 targ
 		emit1(j, 0x58 | (saved[i] & 7));
 	}
 	emit_op_rr(j, 0, false, 0x85, X86_SCRATCH, X86_SCRATCH, false);
-	emit2(j, 0x74, 0);		/* jz: carry on below */
-	i = j->blen;
+	reload = emit_skip(j, CC_E);	/* carry on below, with the budget again */
 	emit_op_mem(j, 0, false, 0xc7, 0, RBP, -1, slot, false);	/* mov [slot], 0 */
 	emit4(j, 0);
 	emit2(j, 0xeb, again - (j->blen + 2));				/* jmp again */
-	j->buf[i - 1] = j->blen - i;
+	x86_land(j, reload);
+	emit_op_mem(j, 0, false, 0x8b, X86_SCRATCH, RBP, -1, slot, false);
 	x86_land(j, skip);
-	emit_op_mem(j, 0, false, 0x83, ALU_SUB, RBP, -1, slot, false);	/* sub [slot], 1 */
-	emit1(j, 1);
+	emit_alu_imm(j, false, ALU_SUB, X86_SCRATCH, 1);
+	emit_op_mem(j, 0, false, 0x89, X86_SCRATCH, RBP, -1, slot, false);	/* [slot] = r11d */
 }
 
 /*
