@@ -976,8 +976,9 @@ void jit_arch_may_goto(struct jit_state *j, const struct jit_frame *fr, u32 targ
 	emit_budget_store(j, fr->budget_slot, A64_ZR);
 	emit_b(j, (s64)again - j->blen);
 	a64_land(j, i);
-	a64_land(j, skip);
+	/* The call took the budget's register; the fast path still has it. */
 	emit_budget_load(j, fr->budget_slot, A64_TMP);
+	a64_land(j, skip);
 	emit_addsub_imm(j, false, true, false, A64_TMP, A64_TMP, 1);
 	emit_budget_store(j, fr->budget_slot, A64_TMP);
 }
