@@ -611,6 +611,7 @@ static int init_state(struct verifier_env *env, u32 func)
 /* Walks every path of function func, calls into non-global ones included. */
 static int do_check(struct verifier_env *env, u32 func)
 {
+	u8 class;
 	int err;
 
 	err = init_state(env, func);
@@ -632,6 +633,9 @@ static int do_check(struct verifier_env *env, u32 func)
 			if (err)
 				goto path_done;
 		}
+		class = BPF_CLASS(env->prog->insns[env->insn_idx].code);
+		if (class == BPF_JMP || class == BPF_JMP32)
+			env->jumps++;
 		err = do_insn(env);
 		if (err < 0)
 			return err;

@@ -162,6 +162,9 @@ struct verifier_env {
 	u32 nr_pending;
 	u32 insn_idx;
 	u32 processed;
+	u32 jumps;		/* jump instructions processed */
+	/* processed and jumps when a state was last stored, see state_visit() */
+	u32 stored_at_processed, stored_at_jumps;
 	u32 nr_stored;
 	/* Stored states dropped from their lists, see state_visit(). */
 	struct stored_state *retired;

@@ -4,7 +4,8 @@
  *
  * Pruning.  At prune points (jump targets, the instruction after a
  * conditional jump, may_goto, callback entries) the walk keeps a copy of
- * its state.  A later path that reaches the same point in a state the
+ * its state, when enough happened since the last (state_worth_storing()).
+ * A later path that reaches the same point in a state the
  * stored one covers (every register and stack slot of the stored state
  * allows at least what the new one holds) is safe if the stored one was,
  * and stops there.
@@ -371,6 +372,18 @@ static void retire_oldest(struct verifier_env *env, struct insn_aux *aux)
 	env->retired = oldest;
 }
 
+/*
+ * Prune points come every few instructions; a state stored at each costs
+ * more to copy and compare than it saves.  As the kernel's verifier does,
+ * a new one is stored only after 2 jumps and 8 instructions since the
+ * last; loop entries always store one, which their widening needs.
+ */
+static bool state_worth_storing(const struct verifier_env *env)
+{
+	return env->jumps - env->stored_at_jumps >= 2 &&
+	       env->processed - env->stored_at_processed >= 8;
+}
+
 int state_visit(struct verifier_env *env)
 {
 	struct verifier_state *cur = env->cur;
@@ -407,7 +420,7 @@ int state_visit(struct verifier_env *env)
 			if (sl->st.branches)
 				widen_scalars(&sl->st, cur, full);
 	}
-	if (env->nr_stored >= MAX_STORED)
+	if (env->nr_stored >= MAX_STORED || (!loop_entry && !state_worth_storing(env)))
 		return 0;
 	if (aux->nr_stored >= MAX_STORED_PER_INSN) {
 		if (!loop_entry)
@@ -429,6 +442,8 @@ int state_visit(struct verifier_env *env)
 	aux->stored = sl;
 	aux->nr_stored++;
 	env->nr_stored++;
+	env->stored_at_processed = env->processed;
+	env->stored_at_jumps = env->jumps;
 	return 0;
 }
 
