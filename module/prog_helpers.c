@@ -39,6 +39,7 @@ static const struct prog_obj *helper_obj(u64 arg)
 	return (const struct prog_obj *)(unsigned long)arg;
 }
 
+/* The JITs inline the same lookup (jit_arch_array_lookup()): keep them alike. */
 static u64 helper_map_lookup_elem(u64 map, u64 key, u64 r3, u64 r4, u64 r5)
 {
 	const struct prog_obj *obj = helper_obj(map);
