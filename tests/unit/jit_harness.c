@@ -1339,7 +1339,8 @@ static void array_lookup_inline(void)
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		const struct lookup_case *c = &cases[i];
 		struct prog_obj obj = lookup_array(c, ctx.values);
-		u64 want = c->offset == LOOKUP_NULL ? 0 : (u64)(unsigned long)ctx.values + c->offset;
+		u64 want = c->offset == LOOKUP_NULL ? 0 :
+			   (u64)(unsigned long)ctx.values + c->offset;
 		struct jt_prog p;
 
 		if (!lookup_prog(&p, &obj, true))
