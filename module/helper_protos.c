@@ -1,23 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The helpers and kfuncs programs may call, with the argument and result
- * types the verifier checks.  Ids are the kernel's (bpf_helper_defs.h) so
- * that programs built against libbpf's headers call them unchanged.
+ * types the verifier checks, by the ids of helper_protos.h.
  */
 #include "helper_protos.h"
 #include <uapi/arena_kmod.h>
-
-#define HELPER_MAP_LOOKUP_ELEM		1
-#define HELPER_KTIME_GET_NS		5
-#define HELPER_GET_SMP_PROCESSOR_ID	8
-#define HELPER_RINGBUF_OUTPUT		130
-#define HELPER_RINGBUF_RESERVE		131
-#define HELPER_RINGBUF_SUBMIT		132
-#define HELPER_RINGBUF_DISCARD		133
-#define HELPER_RINGBUF_QUERY		134
-#define HELPER_LOOP			181
-#define HELPER_DYNPTR_READ		201
-#define HELPER_USER_RINGBUF_DRAIN	209
 
 static const struct helper_proto helpers[] = {
 	[HELPER_MAP_LOOKUP_ELEM] = {

@@ -8,6 +8,25 @@
 
 #include "portable.h"
 
+/*
+ * The helpers' ids: the kernel's (include/uapi/linux/bpf.h,
+ * __BPF_FUNC_MAPPER), so that programs built against libbpf's headers call
+ * them unchanged.
+ */
+enum helper_id {
+	HELPER_MAP_LOOKUP_ELEM = 1,
+	HELPER_KTIME_GET_NS = 5,
+	HELPER_GET_SMP_PROCESSOR_ID = 8,
+	HELPER_RINGBUF_OUTPUT = 130,
+	HELPER_RINGBUF_RESERVE = 131,
+	HELPER_RINGBUF_SUBMIT = 132,
+	HELPER_RINGBUF_DISCARD = 133,
+	HELPER_RINGBUF_QUERY = 134,
+	HELPER_LOOP = 181,
+	HELPER_DYNPTR_READ = 201,
+	HELPER_USER_RINGBUF_DRAIN = 209,
+};
+
 enum helper_arg {
 	ARG_NONE = 0,		/* not an argument: not read */
 	ARG_ANYTHING,		/* any initialised scalar */

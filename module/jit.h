@@ -12,7 +12,8 @@
  *    func_off[i], called the same way with r1-r5 in the argument
  *    registers: what prog_func_call() and bpf-to-bpf calls do);
  *  - calls helpers and kfuncs directly at the addresses prog_helper() and
- *    prog_kfunc() give, with r1-r5 as C arguments;
+ *    prog_kfunc() give, with r1-r5 as C arguments, but for
+ *    bpf_map_lookup_elem(), whose few instructions it inlines;
  *  - reaches the arena at kern_vm_start + (u32)reg + off; each such load,
  *    store or atomic is listed in ex[] so that a fault there resumes after
  *    it with the destination register zeroed (loads) or nothing done

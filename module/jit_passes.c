@@ -3,6 +3,7 @@
  * The sizing passes of the JIT and its entry point (jit_passes.h), for
  * whichever back end the build has.
  */
+#include "helper_protos.h"
 #include "jit_passes.h"
 
 #define JIT_MAX_PASSES	32
@@ -51,6 +52,14 @@ static int jit_call(struct jit_state *j, const struct bpf_insn *insn, u32 i)
 		if (f < 0)
 			return -EINVAL;
 		jit_arch_call(j, f);
+		return 0;
+	}
+	/*
+	 * A lookup in an array costs a few instructions, its call more: the
+	 * lookup is inlined, as the kernel's verifier does (map_gen_lookup).
+	 */
+	if (insn->src_reg == 0 && insn->imm == HELPER_MAP_LOOKUP_ELEM) {
+		jit_arch_array_lookup(j);
 		return 0;
 	}
 	if (insn->src_reg == BPF_PSEUDO_KFUNC_CALL)

@@ -97,6 +97,15 @@ void jit_arch_atomic(struct jit_state *j, const struct bpf_insn *insn, bool aren
 /* bpf-to-bpf to function func, or a helper / kfunc; r0 = the result. */
 void jit_arch_call(struct jit_state *j, u32 func);
 void jit_arch_call_native(struct jit_state *j, prog_helper_fn fn);
+/*
+ * bpf_map_lookup_elem() without the call: r0 = the address of the value
+ * whose u32 index r2 points to, in the array whose struct prog_obj r1
+ * points to, or 0 when the index is not below max_entries, exactly what
+ * the helper returns.  The verifier allows the call only with an array in
+ * r1 and 4 readable bytes at r2, and makes r1-r5 unreadable after it: the
+ * code may change r1-r5 as the call would.
+ */
+void jit_arch_array_lookup(struct jit_state *j);
 /* To block target, always, or if the condition of a JMP / JMP32 holds. */
 void jit_arch_jump(struct jit_state *j, u32 target);
 void jit_arch_cond_jump(struct jit_state *j, const struct bpf_insn *insn, u32 target);

@@ -841,6 +841,31 @@ void jit_arch_call_native(struct jit_state *j, prog_helper_fn fn)
 	emit_call(j, (u64)(unsigned long)fn);
 }
 
+/*
+ * The index's unsigned compare with max_entries sets the carry when it is
+ * in range, and sbb turns the carry into a mask of all ones or zero that
+ * the address is anded with: no branch, and an index out of range never
+ * leaves an address in r0, even speculatively (array_index_mask_nospec()
+ * is the same cmp, sbb).  The u32 index times the u32 stride is a 64-bit
+ * imul of both zero-extended.  Only r0-r3 change.
+ */
+void jit_arch_array_lookup(struct jit_state *j)
+{
+	u8 r0 = x86_bpf_reg[BPF_REG_0], obj = x86_bpf_reg[BPF_REG_1];
+	u8 key = x86_bpf_reg[BPF_REG_2], mask = x86_bpf_reg[BPF_REG_3];
+
+	emit_op_mem(j, 0, false, 0x8b, r0, key, -1, 0, false);		/* mov eax, [key] */
+	emit_op_mem(j, 0, false, 0x3b, r0, obj, -1,			/* cmp eax, [max] */
+		    offsetof(struct prog_obj, max_entries), false);
+	emit_op_rr(j, 0, true, 0x1b, mask, mask, false);		/* sbb mask, mask */
+	emit_op_mem(j, 0, false, 0x8b, key, obj, -1,			/* mov esi, [stride] */
+		    offsetof(struct prog_obj, value_stride), false);
+	emit_op_rr(j, 0, true, 0x0faf, r0, key, false);			/* imul rax, rsi */
+	emit_op_mem(j, 0, true, 0x03, r0, obj, -1,			/* add rax, [values] */
+		    offsetof(struct prog_obj, values), false);
+	emit_alu_rr(j, true, ALU_AND, r0, mask);
+}
+
 void jit_arch_jump(struct jit_state *j, u32 target)
 {
 	emit_jump(j, CC_ALWAYS, target);

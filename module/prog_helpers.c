@@ -15,23 +15,9 @@
 #include <uapi/arena_kmod.h>
 
 #include "arena_kmod.h"
+#include "helper_protos.h"
 #include "prog_core.h"
 #include "ringbuf_kmod.h"
-
-/* The kernel's helper ids (include/uapi/linux/bpf.h, __BPF_FUNC_MAPPER). */
-enum {
-	HELPER_MAP_LOOKUP_ELEM = 1,
-	HELPER_KTIME_GET_NS = 5,
-	HELPER_GET_SMP_PROCESSOR_ID = 8,
-	HELPER_RINGBUF_OUTPUT = 130,
-	HELPER_RINGBUF_RESERVE = 131,
-	HELPER_RINGBUF_SUBMIT = 132,
-	HELPER_RINGBUF_DISCARD = 133,
-	HELPER_RINGBUF_QUERY = 134,
-	HELPER_LOOP = 181,
-	HELPER_DYNPTR_READ = 201,
-	HELPER_USER_RINGBUF_DRAIN = 209,
-};
 
 /* bpf_ringbuf_query()'s flags. */
 enum {
@@ -53,6 +39,7 @@ static const struct prog_obj *helper_obj(u64 arg)
 	return (const struct prog_obj *)(unsigned long)arg;
 }
 
+/* The JITs inline the same lookup (jit_arch_array_lookup()): keep them alike. */
 static u64 helper_map_lookup_elem(u64 map, u64 key, u64 r3, u64 r4, u64 r5)
 {
 	const struct prog_obj *obj = helper_obj(map);

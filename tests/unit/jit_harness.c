@@ -151,9 +151,29 @@ static u64 jt_helper_loop(u64 nr, u64 callback, u64 ctx, u64 flags, u64 r5)
 	return nr;
 }
 
+/*
+ * bpf_map_lookup_elem(array, key) as module/prog_helpers.c's, for the
+ * interpreter: the JITs inline it, which the count of calls shows.
+ */
+static u32 lookup_calls;
+
+static u64 jt_helper_lookup(u64 map, u64 key, u64 r3, u64 r4, u64 r5)
+{
+	const struct prog_obj *obj = (const struct prog_obj *)(unsigned long)map;
+	u32 index = *(const u32 *)(unsigned long)key;
+
+	(void)r3, (void)r4, (void)r5;
+	lookup_calls++;
+	if (index >= obj->max_entries)
+		return 0;
+	return (u64)(unsigned long)obj->values + (u64)index * obj->value_stride;
+}
+
 prog_helper_fn prog_helper(u32 id)
 {
 	switch (id) {
+	case H_MAP_LOOKUP_ELEM:
+		return jt_helper_lookup;
 	case JT_H_ARGS:
 		return jt_helper_args;
 	case H_LOOP_ID:
@@ -1249,6 +1269,128 @@ static void conformance_files(void)
 	TAP_EXPECT(ran > 250);
 }
 
+/* --- arrays --- */
+
+/*
+ * One lookup: the array's shape, the index, and where its value is (an
+ * offset into the values) or LOOKUP_NULL for NULL.
+ */
+struct lookup_case {
+	u32 value_size;
+	u32 max_entries;
+	u32 index;
+	u64 offset;
+};
+
+#define LOOKUP_NULL	U64_MAX
+/* The values of lookups that only compute addresses: never dereferenced. */
+#define LOOKUP_FAR_VALUES	0x100000ULL
+
+/* The case's array, as the module makes one (array_kmod.c), at values. */
+static struct prog_obj lookup_array(const struct lookup_case *c, void *values)
+{
+	return (struct prog_obj){
+		.kind = PROG_OBJ_ARRAY,
+		.value_size = c->value_size,
+		.max_entries = c->max_entries,
+		.value_stride = (c->value_size + 7) & ~7U,
+		.values = values,
+	};
+}
+
+/*
+ * r0 = lookup(obj, key at r1), then, when write says the values are real
+ * memory and r0 is not NULL, a word at the value's start and a byte at its
+ * end written through it.
+ */
+static bool lookup_prog(struct jt_prog *p, const struct prog_obj *obj, bool write)
+{
+	char text[512], stores[128] = "";
+
+	if (write)
+		snprintf(stores, sizeof(stores), "jeq %%r0, 0, +2\nstw [%%r0+0], 0x11223344\n"
+			 "stb [%%r0+%u], 0x5a\n", obj->value_size - 1);
+	snprintf(text, sizeof(text), "mov %%r2, %%r1\nlddw %%r1, 0x%" PRIx64 "\ncall %d\n%sexit",
+		 (u64)(unsigned long)obj, H_MAP_LOOKUP_ELEM, stores);
+	return jt_prog_text(p, text, false);
+}
+
+/*
+ * Lookups at the first, the last and past the last index, and at indexes
+ * with the top bit set (an unsigned compare): r0 is the helper's in every
+ * mode, as the bytes written through it, and the JIT never calls the
+ * helper.  Value sizes that are not multiples of 8 have a stride that is.
+ */
+static void array_lookup_inline(void)
+{
+	static const struct lookup_case cases[] = {
+		{ 12, 5, 0, 0 }, { 12, 5, 1, 16 }, { 12, 5, 4, 64 }, { 12, 5, 5, LOOKUP_NULL },
+		{ 12, 5, 6, LOOKUP_NULL }, { 12, 5, 0x80000000, LOOKUP_NULL },
+		{ 12, 5, 0xffffffff, LOOKUP_NULL }, { 4, 3, 2, 16 }, { 4, 3, 3, LOOKUP_NULL },
+		{ 20, 4, 3, 72 }, { 20, 4, 0x7fffffff, LOOKUP_NULL },
+	};
+	struct {
+		u32 key;
+		u32 pad;
+		u8 values[128];
+	} ctx;
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		const struct lookup_case *c = &cases[i];
+		struct prog_obj obj = lookup_array(c, ctx.values);
+		u64 want = c->offset == LOOKUP_NULL ? 0 :
+			   (u64)(unsigned long)ctx.values + c->offset;
+		struct jt_prog p;
+
+		if (!lookup_prog(&p, &obj, true))
+			return;
+		memset(&ctx, 0, sizeof(ctx));
+		ctx.key = c->index;
+		lookup_calls = 0;
+		TAP_EXPECT_EQ(interp_run(&p.core, &ctx), want);
+		TAP_EXPECT_EQ(lookup_calls, 1);
+		lookup_calls = 0;
+		if (!jt_differential(&p, &ctx, sizeof(ctx), __LINE__))
+			printf("# lookup case %u differs from the interpreter\n", i);
+		TAP_EXPECT_EQ(lookup_calls, 1);		/* the interpreter's alone */
+		if (c->offset != LOOKUP_NULL) {
+			TAP_EXPECT_EQ(ctx.values[c->offset], 0x44);
+			TAP_EXPECT_EQ(ctx.values[c->offset + c->value_size - 1], 0x5a);
+		}
+		jt_prog_free(&p);
+	}
+}
+
+/*
+ * Indexes times the stride past 4 GiB, in an array as large as the u32
+ * index allows: the product is 64 bits, of the index zero-extended.  The
+ * values are not there: only the addresses are compared.
+ */
+static void array_lookup_far_addresses(void)
+{
+	static const struct lookup_case cases[] = {
+		{ 0x10001, 0xffffffff, 0x7fffffff, 0x8003fffefff8ULL },
+		{ 0x10001, 0xffffffff, 0x80000000, 0x800400000000ULL },
+		{ 0x10001, 0xffffffff, 0xfffffffe, 0x10007fffdfff0ULL },
+		{ 0x10001, 0xffffffff, 0xffffffff, LOOKUP_NULL },
+	};
+	u32 i, key;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		const struct lookup_case *c = &cases[i];
+		struct prog_obj obj = lookup_array(c, (void *)(unsigned long)LOOKUP_FAR_VALUES);
+		struct jt_prog p;
+
+		if (!lookup_prog(&p, &obj, false))
+			return;
+		key = c->index;
+		jt_expect(&p, (u64)(unsigned long)&key,
+			  c->offset == LOOKUP_NULL ? 0 : LOOKUP_FAR_VALUES + c->offset, __LINE__);
+		jt_prog_free(&p);
+	}
+}
+
 /* --- arena --- */
 
 static void arena_load_store(void)
@@ -1596,6 +1738,8 @@ static const struct {
 	{ "alu-register-pairs", alu_register_pairs },
 	{ "random-programs-match-interpreter", random_programs_match_interpreter },
 	{ "conformance-files", conformance_files },
+	{ "array-lookup-inline", array_lookup_inline },
+	{ "array-lookup-far-addresses", array_lookup_far_addresses },
 	{ "arena-load-store", arena_load_store },
 	{ "arena-absent-pages", arena_absent_pages },
 	{ "arena-guards", arena_guards },

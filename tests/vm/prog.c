@@ -377,6 +377,38 @@ static void array_lookup_helper(void)
 	close(array);
 }
 
+/*
+ * The edges of a lookup, compiled or not: 5 values of 12 bytes lie 16
+ * apart, so a word written at byte 8 of the last one (4) fills its end and
+ * nothing of the one before; 5 and the indexes with the top bit set (an
+ * unsigned compare) give NULL.
+ */
+static void array_lookup_edges(void)
+{
+	int array = dev_array_new(0, 12, 5), fd;
+	struct array_elem elem = { .size = sizeof(elem), .index = 4 };
+	uint32_t value[3] = { 0 };
+
+	fd = load_must("mov %r2, 4\ncall local lookup\njeq %r0, 0, fail\n"
+		       "stw [%r0+8], 0x5a5a5a5a\n"
+		       "mov %r2, 5\ncall local lookup\njne %r0, 0, fail\n"
+		       "mov %r2, 1\nlsh %r2, 31\ncall local lookup\njne %r0, 0, fail\n"
+		       "mov %r2, -1\ncall local lookup\njne %r0, 0, fail\n"
+		       "mov %r0, 7\nexit\nfail:\nmov %r0, 1\nexit\n"
+		       "lookup:\nstxw [%r10-4], %r2\nmov %r2, %r10\nadd %r2, -4\n"
+		       "ldmap %r1, 0\ncall 1\nexit", &array, 1, 0);
+	TAP_EXPECT_EQ(run_ctx(fd, NULL, 0), 7);
+	elem.value = (uintptr_t)value;
+	TAP_EXPECT_OK(ioctl(array, ARRAY_IOC_LOOKUP, &elem));
+	TAP_EXPECT_EQ(value[2], 0x5a5a5a5a);
+	TAP_EXPECT_EQ(value[0] | value[1], 0);
+	elem.index = 3;
+	TAP_EXPECT_OK(ioctl(array, ARRAY_IOC_LOOKUP, &elem));
+	TAP_EXPECT_EQ(value[0] | value[1] | value[2], 0);
+	close(fd);
+	close(array);
+}
+
 /* bpf_ringbuf_output() and reserve/submit, read back by the consumer. */
 static int count_record(void *ctx, void *data, size_t size)
 {
@@ -626,6 +658,7 @@ static const struct tap_test tests[] = {
 	{ "prog", "run-interrupted-by-signal", run_interrupted_by_signal },
 	{ "prog", "nested-loops-interrupted", nested_loops_interrupted },
 	{ "prog", "array-lookup-helper", array_lookup_helper },
+	{ "prog", "array-lookup-edges", array_lookup_edges },
 	{ "prog", "ringbuf-helpers", ringbuf_helpers },
 	{ "prog", "user-ringbuf-drain", user_ringbuf_drain },
 	{ "prog", "ringbuf-every-cpu-stress", ringbuf_every_cpu_stress },
