@@ -5,4 +5,5 @@
 # plugin, from this one list.
 PROG_CORE := interp tnum verifier verifier_bounds verifier_call verifier_cfg \
 	     verifier_global verifier_link verifier_log verifier_mem verifier_state \
+	     verifier_widen \
 	     helper_protos

@@ -5,7 +5,8 @@
  * into the user-space unit tests: fixed-size types, zeroed allocation,
  * overflow checks, errno values, memcpy/memset, vsnprintf, byte swaps,
  * atomics on memory other CPUs use at the same time, random numbers
- * (for the JITs' constant blinding) and the highest set bit (fls64).
+ * (for the JITs' constant blinding), the highest set bit (fls64) and
+ * sorting.
  */
 #ifndef ARENA_PORTABLE_H
 #define ARENA_PORTABLE_H
@@ -24,8 +25,10 @@
 #include <linux/atomic.h>
 #include <linux/bitops.h>
 #include <linux/random.h>
+#include <linux/sort.h>
 
 #define portable_random_u32()	get_random_u32()
+#define portable_sort(base, num, size, cmp)	sort((base), (num), (size), (cmp), NULL)
 
 /* Verifier state and logs can be large: vmalloc when kmalloc cannot. */
 #define portable_zalloc(size)	kvzalloc((size), GFP_KERNEL_ACCOUNT)
@@ -99,6 +102,7 @@ typedef int32_t s32;
 typedef int64_t s64;
 
 #define portable_zalloc(size)	calloc(1, (size))
+#define portable_sort(base, num, size, cmp)	qsort((base), (num), (size), (cmp))
 #define portable_free(ptr)	free(ptr)
 #define portable_cond_resched()	do { } while (0)
 

@@ -749,6 +749,7 @@ static void env_free(struct verifier_env *env)
 	portable_free(env->aux);
 	portable_free(env->funcs);
 	portable_free(env->idmap);
+	portable_free(env->thresholds);
 	portable_free(env);
 }
 
@@ -760,6 +761,8 @@ static int verify(struct verifier_env *env)
 	err = find_arena(env);
 	if (!err)
 		err = verifier_check_structure(env);
+	if (!err)
+		err = widen_collect_thresholds(env);
 	if (!err)
 		err = verifier_bind_globals(env);
 	if (!err)

@@ -170,10 +170,18 @@ struct verifier_env {
 	struct stored_state *retired;
 	u32 compare_steps;
 	u32 next_id;
+	/* Constants that bound widened scalars, sorted (verifier_widen.c). */
+	s64 *thresholds;
+	u32 nr_thresholds;
 	u32 (*idmap)[2];	/* id pairs while comparing two states */
 	u32 nr_idmap;
 	bool rejected;		/* a rejection line is in the log */
 };
+
+/* verifier_widen.c */
+int widen_collect_thresholds(struct verifier_env *env);
+void widen_to_thresholds(const struct verifier_env *env, const struct reg_state *old,
+			 struct reg_state *cur);
 
 /* verifier_log.c */
 __printf(3, 4)

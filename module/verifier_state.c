@@ -288,37 +288,42 @@ static void scalar_join(struct reg_state *a, const struct reg_state *b)
 	reg_bounds_sync(a);
 }
 
-static void widen_reg(const struct reg_state *old, struct reg_state *cur, bool full)
+static void widen_reg(const struct verifier_env *env, const struct reg_state *old,
+		      struct reg_state *cur, bool full)
 {
 	if (old->type != SCALAR || cur->type != SCALAR || scalars_exact(old, cur))
 		return;
-	if (full)
+	if (full) {
 		reg_mark_unknown(cur);
-	else
-		scalar_join(cur, old);
+		return;
+	}
+	scalar_join(cur, old);
+	widen_to_thresholds(env, old, cur);
 }
 
-static void widen_stack(const struct func_frame *of, struct func_frame *cf, bool full)
+static void widen_stack(const struct verifier_env *env, const struct func_frame *of,
+			struct func_frame *cf, bool full)
 {
 	u32 r;
 
 	for (r = 0; r < of->nr_slots && r < cf->nr_slots; r++)
 		if (of->stack[r].bytes[0] == STACK_SPILL &&
 		    cf->stack[r].bytes[0] == STACK_SPILL)
-			widen_reg(&of->stack[r].spilled, &cf->stack[r].spilled, full);
+			widen_reg(env, &of->stack[r].spilled, &cf->stack[r].spilled, full);
 }
 
 /*
  * Scalars that changed since an earlier iteration grow to hold both
- * values, so that a loop with a bound checked before its may_goto keeps
- * that bound; after a few rounds, or when few stored states are left,
- * they become unknown, so that the next iteration is covered for sure.
+ * values and on to the next threshold (verifier_widen.c), so that a loop
+ * with a bound checked before its may_goto keeps that bound; after a few
+ * rounds, or when few stored states are left, they become unknown, so
+ * that the next iteration is covered for sure.
  * The loop's own registers, and the stack of every frame, which the loop
  * may write through pointers; not its callers' registers, which do not
  * change while it runs: one may count the rounds of a bounded loop around
  * the call, and must keep its range for that loop to end.
  */
-static void widen_scalars(const struct verifier_state *old,
+static void widen_scalars(const struct verifier_env *env, const struct verifier_state *old,
 			  struct verifier_state *cur, bool full)
 {
 	u32 i, r;
@@ -329,9 +334,9 @@ static void widen_scalars(const struct verifier_state *old,
 		if (old->frames[i]->callsite != cur->frames[i]->callsite)
 			return;
 	for (i = 0; i <= cur->curframe; i++)
-		widen_stack(old->frames[i], cur->frames[i], full);
+		widen_stack(env, old->frames[i], cur->frames[i], full);
 	for (r = 0; r < MAX_REG; r++)
-		widen_reg(&old->frames[cur->curframe]->regs[r],
+		widen_reg(env, &old->frames[cur->curframe]->regs[r],
 			  &cur->frames[cur->curframe]->regs[r], full);
 }
 
@@ -418,7 +423,7 @@ int state_visit(struct verifier_env *env)
 
 		for (sl = aux->stored; sl; sl = sl->next)
 			if (sl->st.branches)
-				widen_scalars(&sl->st, cur, full);
+				widen_scalars(env, &sl->st, cur, full);
 	}
 	if (env->nr_stored >= MAX_STORED || (!loop_entry && !state_worth_storing(env)))
 		return 0;

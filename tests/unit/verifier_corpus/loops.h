@@ -90,10 +90,25 @@ static const struct vcase loop_cases[] = {
 	     I_MOV64_IMM(1, 0), I_JMP_IMM(BPF_JGE, 1, 8, 8), I_MAY_GOTO(7), I_MOV64_REG(2, 1),
 	     I_ALU64_IMM(BPF_LSH, 2, 3), I_MOV64_REG(3, 6), I_ALU64_REG(BPF_ADD, 3, 2),
 	     I_ST(BPF_DW, 3, 0, 1), I_ALU64_IMM(BPF_ADD, 1, 1), I_JA(-9), RET0),
-	/* A bound past the join rounds: unknown after widening, so rejected. */
-	REJECT("loop/may-goto-long-bound-widened", STD, 0,
-	       "7: pointer arithmetic with an unbounded value",
-	       I_LD_OBJ_VALUE(6, O_DATA, 0), I_MOV64_IMM(1, 0), I_JMP_IMM(BPF_JGE, 1, 64, 7),
+	/*
+	 * A bound past the join rounds: the counter widens to the compare's
+	 * constant at once (verifier_widen.c), so every byte of the 64 is
+	 * written and none past them.
+	 */
+	PASS("loop/may-goto-long-bound-widened", STD, 0,
+	     I_LD_OBJ_VALUE(6, O_DATA, 0), I_MOV64_IMM(1, 0), I_JMP_IMM(BPF_JGE, 1, 64, 7),
+	     I_MAY_GOTO(6), I_MOV64_REG(2, 1), I_MOV64_REG(3, 6), I_ALU64_REG(BPF_ADD, 3, 2),
+	     I_ST(BPF_B, 3, 0, 1), I_ALU64_IMM(BPF_ADD, 1, 1), I_JA(-8), RET0),
+	REJECT("loop/may-goto-long-bound-one-past", STD, 0,
+	       "8: R3 invalid access to array value: off=0..64 size=1",
+	       I_LD_OBJ_VALUE(6, O_DATA, 0), I_MOV64_IMM(1, 0), I_JMP_IMM(BPF_JGE, 1, 65, 7),
+	       I_MAY_GOTO(6), I_MOV64_REG(2, 1), I_MOV64_REG(3, 6), I_ALU64_REG(BPF_ADD, 3, 2),
+	       I_ST(BPF_B, 3, 0, 1), I_ALU64_IMM(BPF_ADD, 1, 1), I_JA(-8), RET0),
+	/* No constant bounds the counter: unknown at the second round. */
+	REJECT("loop/may-goto-register-bound-widened", STD, 0,
+	       "8: pointer arithmetic with an unbounded value",
+	       I_LD_OBJ_VALUE(6, O_DATA, 0), I_LDX(BPF_DW, 7, 6, 0), I_MOV64_IMM(1, 0),
+	       I_JMP_REG(BPF_JGE, 1, 7, 7),
 	       I_MAY_GOTO(6), I_MOV64_REG(2, 1), I_MOV64_REG(3, 6), I_ALU64_REG(BPF_ADD, 3, 2),
 	       I_ST(BPF_B, 3, 0, 1), I_ALU64_IMM(BPF_ADD, 1, 1), I_JA(-8), RET0),
 	PASS("prune/diamonds-32", NONE, 8, DIAMONDS16, DIAMONDS16, RET0),
