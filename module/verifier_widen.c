@@ -78,26 +78,38 @@ int widen_collect_thresholds(struct verifier_env *env)
 	return 0;
 }
 
+/* How many thresholds are below x: the index of the first >= x. */
+static u32 thresholds_below(const struct verifier_env *env, s64 x)
+{
+	u32 lo = 0, hi = env->nr_thresholds;
+
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (env->thresholds[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* The smallest threshold >= x in the signed order, or S64_MAX. */
 static s64 threshold_above_s(const struct verifier_env *env, s64 x)
 {
-	u32 i;
+	u32 i = thresholds_below(env, x);
 
-	for (i = 0; i < env->nr_thresholds; i++)
-		if (env->thresholds[i] >= x)
-			return env->thresholds[i];
-	return S64_MAX;
+	return i < env->nr_thresholds ? env->thresholds[i] : S64_MAX;
 }
 
 /* The largest threshold <= x in the signed order, or S64_MIN. */
 static s64 threshold_below_s(const struct verifier_env *env, s64 x)
 {
-	u32 i;
+	u32 i = thresholds_below(env, x);
 
-	for (i = env->nr_thresholds; i-- > 0;)
-		if (env->thresholds[i] <= x)
-			return env->thresholds[i];
-	return S64_MIN;
+	if (i < env->nr_thresholds && env->thresholds[i] == x)
+		return x;
+	return i ? env->thresholds[i - 1] : S64_MIN;
 }
 
 /*
