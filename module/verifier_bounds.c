@@ -140,7 +140,7 @@ static void tnum_from_bounds(struct reg_state *reg)
 	}
 }
 
-static bool bounds_equal(const struct reg_state *a, const struct reg_state *b)
+bool reg_bounds_equal(const struct reg_state *a, const struct reg_state *b)
 {
 	return a->var_off.value == b->var_off.value && a->var_off.mask == b->var_off.mask &&
 	       a->umin == b->umin && a->umax == b->umax &&
@@ -166,7 +166,7 @@ void reg_bounds_sync(struct reg_state *reg)
 	struct reg_state before = *reg;
 
 	bounds_sync_round(reg);
-	if (!bounds_equal(&before, reg))
+	if (!reg_bounds_equal(&before, reg))
 		bounds_sync_round(reg);
 }
 

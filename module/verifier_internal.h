@@ -219,6 +219,8 @@ void scalar_divmod(struct reg_state *dst, const struct reg_state *src, u8 op,
 bool scalar_refine(struct reg_state *a, struct reg_state *b, u8 op,
 		   bool negate, bool jmp32);
 bool range_within(const struct reg_state *old, const struct reg_state *cur);
+/* The same tnum and the same eight bounds: range_within() both ways. */
+bool reg_bounds_equal(const struct reg_state *a, const struct reg_state *b);
 /* Narrows a to the values b holds too; false, a unchanged, if there are none. */
 bool reg_intersect(struct reg_state *a, const struct reg_state *b);
 

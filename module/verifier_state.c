@@ -266,11 +266,6 @@ static bool states_equal(struct verifier_env *env,
 	return true;
 }
 
-static bool scalars_exact(const struct reg_state *a, const struct reg_state *b)
-{
-	return range_within(a, b) && range_within(b, a);
-}
-
 /* The smallest description holding both a's and b's values. */
 static void scalar_join(struct reg_state *a, const struct reg_state *b)
 {
@@ -291,7 +286,7 @@ static void scalar_join(struct reg_state *a, const struct reg_state *b)
 static void widen_reg(const struct verifier_env *env, const struct reg_state *old,
 		      struct reg_state *cur, bool full)
 {
-	if (old->type != SCALAR || cur->type != SCALAR || scalars_exact(old, cur))
+	if (old->type != SCALAR || cur->type != SCALAR || reg_bounds_equal(old, cur))
 		return;
 	if (full) {
 		reg_mark_unknown(cur);
