@@ -25,8 +25,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while ((prog = arena_object__next_program(obj, prog))) {
 		const struct bpf_insn *insns = arena_program__insns(prog);
 
+		/* Unsigned: an immediate near INT_MAX must not overflow. */
 		for (i = 0; i < arena_program__insn_cnt(prog); i++)
-			sum += insns[i].code + insns[i].imm;
+			sum += insns[i].code + (uint32_t)insns[i].imm;
 	}
 	while ((map = arena_object__next_map(obj, map)))
 		sum += arena_object_map__type(map);
