@@ -61,6 +61,15 @@ static inline void isa_set_ld_imm64(struct bpf_insn *insn, u64 value)
 	insn[1].imm = (s32)(u32)(value >> 32);
 }
 
+/* A jump that compares (if dst op src/imm goto): not ja, call, exit or may_goto. */
+static inline bool isa_is_cmp_jump(const struct bpf_insn *insn)
+{
+	u8 class = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
+
+	return (class == BPF_JMP || class == BPF_JMP32) && op != BPF_JA &&
+	       op != BPF_CALL && op != BPF_EXIT && op != ISA_JCOND;
+}
+
 static inline u32 isa_access_bytes(u8 code)
 {
 	switch (BPF_SIZE(code)) {

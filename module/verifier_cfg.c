@@ -529,7 +529,7 @@ static void insn_use_def(const struct bpf_insn *insn, u16 *use, u16 *def)
 			*def = ARG_REGS | REG_BIT(0);
 		} else if (op == BPF_EXIT) {
 			*use = REG_BIT(0);
-		} else if (op != BPF_JA && op != ISA_JCOND) {
+		} else if (isa_is_cmp_jump(insn)) {
 			*use = REG_BIT(insn->dst_reg);
 			if (is_x)
 				*use |= REG_BIT(insn->src_reg);

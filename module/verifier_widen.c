@@ -27,14 +27,13 @@ static int s64_cmp(const void *a, const void *b)
 /* A conditional jump against a constant, or a constant moved into a register. */
 static bool has_bound_const(const struct bpf_insn *insn)
 {
-	u8 class = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
+	u8 class = BPF_CLASS(insn->code);
 
 	if (BPF_SRC(insn->code) != BPF_K)
 		return false;
 	if (class == BPF_ALU || class == BPF_ALU64)
-		return op == BPF_MOV && !insn->off;
-	return (class == BPF_JMP || class == BPF_JMP32) &&
-	       op != BPF_JA && op != BPF_CALL && op != BPF_EXIT && op != ISA_JCOND;
+		return BPF_OP(insn->code) == BPF_MOV && !insn->off;
+	return isa_is_cmp_jump(insn);
 }
 
 /* Sorts and removes repeats: n values in, how many are left out. */
