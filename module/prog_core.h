@@ -83,9 +83,6 @@ struct prog_core {
 	u32 ctx_size;		/* bytes r1 points to at entry; 0: r1 is 0 */
 	struct prog_obj *objs;	/* not owned */
 	u32 nr_objs;
-	/* Functions walked once on their own (verifier_global.c); not owned. */
-	const struct prog_global_func *globals;
-	u32 nr_globals;
 	/* Filled by the verifier. */
 	const struct prog_obj *arena;	/* the program's one arena, or NULL */
 	struct prog_func *funcs;	/* owned, nr_funcs, sorted by start */
@@ -114,6 +111,12 @@ struct verifier_log {
  * rejection writes one line naming the instruction index at level >= 1.
  */
 int verifier_check(struct prog_core *prog, struct verifier_log *log);
+/*
+ * The same, with declarations of global functions: those are walked once on
+ * their own, from what is declared (verifier_global.c).  Read only here.
+ */
+int verifier_check_with_globals(struct prog_core *prog, const struct prog_global_func *globals,
+				u32 nr_globals, struct verifier_log *log);
 /* Frees what verifier_check() allocated (->funcs). */
 void verifier_release(struct prog_core *prog);
 

@@ -333,12 +333,7 @@ static int prog_verify(struct prog *prog, const struct prog_load *req,
 		if (IS_ERR(globals))
 			return PTR_ERR(globals);
 	}
-	prog->core.globals = globals;
-	prog->core.nr_globals = req->nr_global_funcs;
-	err = verifier_check(&prog->core, log);
-	/* Only the verifier reads them. */
-	prog->core.globals = NULL;
-	prog->core.nr_globals = 0;
+	err = verifier_check_with_globals(&prog->core, globals, req->nr_global_funcs, log);
 	kvfree(globals);
 	return err;
 }

@@ -775,7 +775,8 @@ static int verify(struct verifier_env *env)
 	return err;
 }
 
-int verifier_check(struct prog_core *prog, struct verifier_log *log)
+int verifier_check_with_globals(struct prog_core *prog, const struct prog_global_func *globals,
+				u32 nr_globals, struct verifier_log *log)
 {
 	struct verifier_env *env;
 	int err;
@@ -789,6 +790,8 @@ int verifier_check(struct prog_core *prog, struct verifier_log *log)
 		return -ENOMEM;
 	env->prog = prog;
 	env->log = log;
+	env->globals = globals;
+	env->nr_globals = nr_globals;
 	if (!prog->len || prog->len > VERIFIER_MAX_INSNS) {
 		err = verifier_reject(env, 0, "program of %u instructions, 1 to %u allowed",
 				      prog->len, VERIFIER_MAX_INSNS);
@@ -818,6 +821,11 @@ int verifier_check(struct prog_core *prog, struct verifier_log *log)
 out:
 	env_free(env);
 	return err;
+}
+
+int verifier_check(struct prog_core *prog, struct verifier_log *log)
+{
+	return verifier_check_with_globals(prog, NULL, 0, log);
 }
 
 void verifier_release(struct prog_core *prog)

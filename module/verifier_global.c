@@ -68,8 +68,8 @@ int verifier_bind_globals(struct verifier_env *env)
 	u32 i, f;
 	int err;
 
-	for (i = 0; i < prog->nr_globals; i++) {
-		const struct prog_global_func *g = &prog->globals[i];
+	for (i = 0; i < env->nr_globals; i++) {
+		const struct prog_global_func *g = &env->globals[i];
 
 		f = g->insn_off < prog->len ? verifier_func_of(env, g->insn_off) : 0;
 		if (!f || env->funcs[f].start != g->insn_off)

@@ -153,6 +153,8 @@ struct func_info {
 struct verifier_env {
 	struct prog_core *prog;
 	struct verifier_log *log;
+	const struct prog_global_func *globals;	/* declared, nr_globals */
+	u32 nr_globals;
 	struct insn_aux *aux;
 	struct func_info *funcs;
 	u32 nr_funcs;

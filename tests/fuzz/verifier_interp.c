@@ -277,10 +277,10 @@ static void log_check(const struct verifier_log *log, const char *untouched)
 }
 
 static int verify(struct prog_core *prog, const struct bpf_insn *insns, u32 len,
-		  const struct prog_input_header *h)
+		  const struct prog_input *in)
 {
-	u32 size = h->log_size + 1U;
-	struct verifier_log log = { .size = size, .level = h->log_level % 3 };
+	u32 size = in->h.log_size + 1U;
+	struct verifier_log log = { .size = size, .level = in->h.log_level % 3 };
 	char *untouched = malloc(size);
 	int ret;
 
@@ -288,7 +288,7 @@ static int verify(struct prog_core *prog, const struct bpf_insn *insns, u32 len,
 	memset(log.buf, 'x', size);
 	memcpy(untouched, log.buf, size);
 	memcpy(prog->insns, insns, len * sizeof(*insns));
-	ret = verifier_check(prog, &log);
+	ret = verifier_check_with_globals(prog, in->globals, in->nr_globals, &log);
 	log_check(&log, untouched);
 	free(log.buf);
 	free(untouched);
@@ -298,7 +298,7 @@ static int verify(struct prog_core *prog, const struct bpf_insn *insns, u32 len,
 		fuzz_die("-ENOSPC without a cut log", NULL, 0);
 	/* Accepted but for the log: so without one. */
 	memcpy(prog->insns, insns, len * sizeof(*insns));
-	ret = verifier_check(prog, NULL);
+	ret = verifier_check_with_globals(prog, in->globals, in->nr_globals, NULL);
 	if (ret)
 		fuzz_die("accepted only with a log", NULL, ret);
 	return 0;
@@ -331,9 +331,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	prog.ctx_size = h.ctx_size;
 	prog.objs = objs;
 	prog.nr_objs = h.nr_objs % (PROG_INPUT_MAX_OBJS + 1);
-	prog.globals = in.globals;
-	prog.nr_globals = in.nr_globals;
-	if (!verify(&prog, insns, len, &h)) {
+	if (!verify(&prog, insns, len, &in)) {
 		ctx = h.ctx_size ? calloc(1, h.ctx_size) : NULL;
 		ctx_region = (struct fuzz_region){ ctx, h.ctx_size };
 		stacks_lo = stacks_hi = NULL;

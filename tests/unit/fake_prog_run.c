@@ -149,13 +149,9 @@ static int host_prog_load(const struct fake_prog_load *prog, int prog_fd)
 		hp->core.ctx_size = prog->req.ctx_size;
 		hp->core.objs = hp->objs;
 		hp->core.nr_objs = prog->req.nr_objs;
-		/* As the module: read while verifying, not kept. */
-		hp->core.globals = prog->global_funcs;
-		hp->core.nr_globals = prog->req.nr_global_funcs;
 		verifier_log[0] = 0;
-		err = -verifier_check(&hp->core, &log);
-		hp->core.globals = NULL;
-		hp->core.nr_globals = 0;
+		err = -verifier_check_with_globals(&hp->core, prog->global_funcs,
+						   prog->req.nr_global_funcs, &log);
 	}
 	if (err) {
 		host_prog_release(hp);

@@ -1150,11 +1150,7 @@ bool jt_prog_verified(struct jt_prog *p, const struct bpf_insn *insns, u32 len, 
 		p->core.objs = &arena.obj;
 		p->core.nr_objs = 1;
 	}
-	p->core.globals = globals;
-	p->core.nr_globals = nr_globals;
-	err = verifier_check(&p->core, &vlog);
-	p->core.globals = NULL;
-	p->core.nr_globals = 0;
+	err = verifier_check_with_globals(&p->core, globals, nr_globals, &vlog);
 	if (err) {
 		free(p->core.insns);
 		return false;

@@ -132,8 +132,6 @@ static void prog_init(struct prog_core *prog, const struct vcase *c)
 	prog->ctx_size = c->ctx_size;
 	prog->objs = obj_sets[c->objs];
 	prog->nr_objs = obj_counts[c->objs];
-	prog->globals = c->globals;
-	prog->nr_globals = c->nr_globals;
 }
 
 static int lines(const char *s)
@@ -155,7 +153,7 @@ static void run_case(const struct vcase *c)
 
 	log_buf[0] = 0;
 	prog_init(&prog, c);
-	err = verifier_check(&prog, &log);
+	err = verifier_check_with_globals(&prog, c->globals, c->nr_globals, &log);
 	TAP_EXPECT_EQ(err, c->expect);
 	if (c->log && !strstr(log_buf, c->log))
 		tap_fail(__FILE__, __LINE__, "log lacks \"%s\"", c->log);
