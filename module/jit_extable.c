@@ -17,7 +17,9 @@
  * buffer's last publication and its next rewrite: the rebuild that
  * reuses it waits for that, if it has not passed by then.  With
  * JIT_POOL_TABLES buffers that is JIT_POOL_TABLES - 1 rebuilds later, so
- * a few loads and unloads in a row do not wait for a grace period each.
+ * a few loads and unloads in a row do not wait for a grace period each;
+ * in a longer burst the wait is an expedited one, as a normal grace
+ * period (several ticks) would be most of each load's time.
  * Code whose entries were dropped is freed after a grace period too
  * (jit_pool.c), so no reader of an older table can meet its space reused.
  * The buffers live in module text, above all code, so the 32-bit relative
@@ -176,7 +178,7 @@ static int jit_extable_rebuild(u32 extra)
 	if (total > jit_extable_max)
 		return -ENOSPC;
 	table = arena_jit_pool_table(jit_extable_next, &size);
-	cond_synchronize_rcu(jit_extable_free[jit_extable_next]);
+	cond_synchronize_rcu_expedited(jit_extable_free[jit_extable_next]);
 	n = jit_extable_collect(jit_extable_slots);
 	for (i = 0; i < n; i++)
 		jit_ex_encode(jit_extable_buf, table, i, &jit_extable_slots[i]);
