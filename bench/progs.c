@@ -86,6 +86,11 @@ static const struct prog_case cases[] = {
 	{ "arena-htab", "arena_htab.bpf.o", "htab_update_lookup", "htab_setup", true,
 	  "a 256-key hash table in the arena (the selftests' arena_htab): every key's "
 	  "element replaced (one alloc, one free), then every key looked up" },
+	{ "arena-empty", "arena_pages.bpf.o", "arena_empty", NULL, true,
+	  "one arena access: what a run of a sleepable arena program costs besides its code" },
+	{ "arena-pages", "arena_pages.bpf.o", "arena_pages", NULL, true,
+	  "4 rounds of bpf_arena_alloc_pages() of one page, a write to it, and "
+	  "bpf_arena_free_pages()" },
 };
 
 /* Where a program runs: ours through the JIT or the interpreter, or the kernel's. */
