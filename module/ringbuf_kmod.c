@@ -5,13 +5,18 @@
  * unchanged.
  *
  * Layout.  The ring's pages are mapped into one kernel range, vaddr, in
- * the order user space maps them:
+ * the order user space maps them, after a page of the kernel's own:
  *
- *	+----------+----------+------------------+------------------+
- *	| consumer | producer |    data pages    | the same again   |
- *	| position | position |  0 .. N-1        |  0 .. N-1        |
- *	+----------+----------+------------------+------------------+
- *	 user: RW    user: RO   user: RO           user: RO
+ *	+--------+----------+----------+------------------+------------------+
+ *	| the    | consumer | producer |    data pages    | the same again   |
+ *	| ring's | position | position |  0 .. N-1        |  0 .. N-1        |
+ *	| address+----------+----------+------------------+------------------+
+ *	+--------+ user: RW   user: RO   user: RO           user: RO
+ *	  (not mapped)        (user offsets start at the consumer page)
+ *
+ * The first page is how bpf_ringbuf_submit() finds the ring from a record
+ * (ringbuf_of_sample()) in a few loads, as the kernel's does, where a
+ * lookup of the vmalloc page tables would cost a walk per record.
  *
  * The data area is mapped twice in a row, so a record that runs past the
  * end of the area continues, in virtual memory, at its start: neither the
@@ -58,18 +63,17 @@
 #include "ringbuf_kmod.h"
 #include "uarg.h"
 
+#define RINGBUF_KERN_PAGES	1	/* the ring's address, never mapped to user space */
 #define RINGBUF_POS_PAGES	2
 #define RINGBUF_MAX_DATA_SZ	SZ_2G
 /* Keeps a length clear of the busy and discard bits. */
 #define RINGBUF_MAX_RECORD_SZ	(UINT_MAX / 4)
 
 struct ringbuf {
-	spinlock_t lock;		/* producer_pos, pending/overwrite_pos */
-	unsigned long pending_pos;	/* oldest record that may be busy */
 	unsigned long mask;		/* data size - 1 */
 	u32 flags;			/* RINGBUF_F_* */
-	unsigned long *consumer_pos;	/* first page of vaddr */
-	unsigned long *producer_pos;	/* second page */
+	unsigned long *consumer_pos;	/* the page after the kernel's in vaddr */
+	unsigned long *producer_pos;	/* the page after that */
 	unsigned long *overwrite_pos;	/* next to producer_pos */
 	void *data;			/* then the data area, twice */
 	void *vaddr;
@@ -78,6 +82,14 @@ struct ringbuf {
 	atomic_t draining;		/* RINGBUF_F_USER: one drainer at a time */
 	struct page **pages;		/* the position pages, then data */
 	unsigned long nr_pages;
+	/*
+	 * What producers write, on a cache line of its own: the fields
+	 * above are read by every commit and by the consumer's side, and
+	 * would bounce between CPUs with the lock if they shared its line.
+	 * It guards producer_pos, overwrite_pos and pending_pos.
+	 */
+	spinlock_t lock ____cacheline_aligned_in_smp;
+	unsigned long pending_pos;	/* oldest record that may be busy */
 };
 
 static unsigned long ringbuf_size(const struct ringbuf *rb)
@@ -473,7 +485,8 @@ static int ringbuf_mmap(struct file *file, struct vm_area_struct *vma)
 	} else {
 		vm_flags_clear(vma, VM_MAYWRITE);
 	}
-	return remap_vmalloc_range(vma, rb->vaddr, vma->vm_pgoff);
+	/* As the kernel's: the area's bounds check covers the offset. */
+	return remap_vmalloc_range(vma, rb->vaddr, vma->vm_pgoff + RINGBUF_KERN_PAGES);
 }
 
 static void ringbuf_free(struct ringbuf *rb)
@@ -520,10 +533,10 @@ static const struct file_operations ringbuf_fops = {
 	.llseek		= noop_llseek,
 };
 
-/* Maps the position pages, then the data pages twice, into one range. */
+/* Maps the kernel's page, the position pages, then the data pages twice. */
 static void *ringbuf_map(struct ringbuf *rb, unsigned long nr_data)
 {
-	unsigned long i, n = RINGBUF_POS_PAGES + 2 * nr_data;
+	unsigned long i, n = RINGBUF_KERN_PAGES + RINGBUF_POS_PAGES + 2 * nr_data;
 	struct page **map;
 	void *vaddr;
 
@@ -546,25 +559,24 @@ static struct ringbuf *ringbuf_alloc(u64 data_size, u32 flags)
 	rb = kzalloc(sizeof(*rb), GFP_KERNEL_ACCOUNT);
 	if (!rb)
 		return NULL;
-	rb->nr_pages = RINGBUF_POS_PAGES + nr_data;
+	rb->nr_pages = RINGBUF_KERN_PAGES + RINGBUF_POS_PAGES + nr_data;
 	rb->pages = arena_pages_alloc(rb->nr_pages);
 	if (!rb->pages)
 		goto err;
 	rb->vaddr = ringbuf_map(rb, nr_data);
 	if (!rb->vaddr)
 		goto err;
-	/* Kernel-private: where ringbuf_of_sample() finds the ring. */
-	set_page_private(rb->pages[0], (unsigned long)rb);
+	*(struct ringbuf **)rb->vaddr = rb;
 
 	spin_lock_init(&rb->lock);
 	init_waitqueue_head(&rb->waitq);
 	init_irq_work(&rb->work, ringbuf_notify);
 	rb->mask = data_size - 1;
 	rb->flags = flags;
-	rb->consumer_pos = rb->vaddr;
-	rb->producer_pos = rb->vaddr + PAGE_SIZE;
+	rb->consumer_pos = rb->vaddr + RINGBUF_KERN_PAGES * PAGE_SIZE;
+	rb->producer_pos = (void *)rb->consumer_pos + PAGE_SIZE;
 	rb->overwrite_pos = rb->producer_pos + 1;
-	rb->data = rb->vaddr + RINGBUF_POS_PAGES * PAGE_SIZE;
+	rb->data = (void *)rb->producer_pos + PAGE_SIZE;
 	return rb;
 
 err:
@@ -589,13 +601,14 @@ struct ringbuf *ringbuf_new(u64 data_size, u32 flags)
 /* For the self-tests: the ring as user space maps it, from the consumer page on. */
 void *ringbuf_vaddr(struct ringbuf *rb)
 {
-	return rb->vaddr;
+	return rb->consumer_pos;
 }
 
 /*
  * As bpf_ringbuf_submit() finds its ring: the header's pg_off leads back to
- * the data area's first page, RINGBUF_POS_PAGES after the consumer page.
- * Headers always sit in the first of the two data mappings.
+ * the data area's first page, and the first page of the mapping, before
+ * the position pages, holds the ring's address.  Headers always sit in the
+ * first of the two data mappings.
  */
 struct ringbuf *ringbuf_of_sample(void *sample)
 {
@@ -603,8 +616,7 @@ struct ringbuf *ringbuf_of_sample(void *sample)
 	void *data = (void *)round_down((unsigned long)hdr, PAGE_SIZE) -
 		     ((unsigned long)hdr->pg_off << PAGE_SHIFT);
 
-	return (struct ringbuf *)page_private(
-		vmalloc_to_page(data - RINGBUF_POS_PAGES * PAGE_SIZE));
+	return *(struct ringbuf **)(data - (RINGBUF_KERN_PAGES + RINGBUF_POS_PAGES) * PAGE_SIZE);
 }
 
 struct ringbuf *ringbuf_from_file(struct file *file)
