@@ -27,14 +27,44 @@ static inline void arena_arch_flush_tlb_cpu(void *unused)
 	__flush_tlb_all();
 }
 
+/* Past this many pages a full flush is cheaper (tlb_single_page_flush_ceiling). */
+#define ARENA_X86_FLUSH_PAGES_MAX	33
+
+struct arena_x86_flush_range {
+	unsigned long start, end;
+};
+
+static inline void arena_arch_flush_tlb_range_cpu(void *arg)
+{
+	const struct arena_x86_flush_range *range = arg;
+	unsigned long addr;
+
+	for (addr = range->start; addr < range->end; addr += PAGE_SIZE)
+		asm volatile("invlpg (%0)" : : "r" (addr) : "memory");
+}
+
 /*
- * flush_tlb_kernel_range() is not exported on x86; a full flush on every
- * CPU is.  on_each_cpu() needs interrupts on, hence "may sleep" callers.
+ * One INVLPG per page on every CPU is what flush_tlb_kernel_range() does
+ * for a short range, and it is not exported on x86.  INVLPG drops a global
+ * translation in every PCID, so it is enough while kernel mappings are
+ * global (PGE without page-table isolation).  With PTI they are not, and
+ * other address spaces' PCIDs keep theirs; a Xen PV guest cannot INVLPG:
+ * there, and for long ranges, a full flush on every CPU, which is exported
+ * and leaves no stale translation anywhere (and costs every later access a
+ * page walk, on real hardware and far more under emulation).  on_each_cpu()
+ * needs interrupts on, hence "may sleep" callers.
  */
 static inline void arena_arch_flush_tlb_kernel(unsigned long start,
 					       unsigned long end)
 {
-	on_each_cpu(arena_arch_flush_tlb_cpu, NULL, 1);
+	struct arena_x86_flush_range range = { start, end };
+
+	if (boot_cpu_has(X86_FEATURE_PGE) && !boot_cpu_has(X86_FEATURE_PTI) &&
+	    !boot_cpu_has(X86_FEATURE_XENPV) &&
+	    (end - start) >> PAGE_SHIFT <= ARENA_X86_FLUSH_PAGES_MAX)
+		on_each_cpu(arena_arch_flush_tlb_range_cpu, &range, 1);
+	else
+		on_each_cpu(arena_arch_flush_tlb_cpu, NULL, 1);
 }
 
 /* __flush_tlb_all() drops the paging-structure caches too. */
