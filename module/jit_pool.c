@@ -6,9 +6,10 @@
  *
  * The region is mapped read-only and executable like the rest of the
  * module's text and stays so: writes go through a temporary writable alias
- * of the same pages (vmap), which is torn down, with every lazy alias,
- * before the code can run.  W^X holds at the executable address at every
- * moment.  Unused bytes are trap instructions.
+ * of the same pages (vmap), whose page-table entries vunmap() clears and
+ * whose translations every CPU drops before the code can run.  W^X holds
+ * at the executable address at every moment.  Unused bytes are trap
+ * instructions.
  *
  * Allocation is first fit in JIT_POOL_UNIT steps over a bitmap; freed
  * space returns after an RCU grace period.
@@ -23,6 +24,7 @@
 #include <linux/vmalloc.h>
 #include <asm/cacheflush.h>
 
+#include "arch.h"
 #include "jit_pool.h"
 
 #define JIT_POOL_CODE_SIZE	SZ_1M
@@ -163,8 +165,13 @@ int arena_jit_pool_write(void *dst, const void *src, size_t len)
 		return -ENOMEM;
 	memcpy(alias + offset_in_page(dst), src, len);
 	vunmap(alias);
-	/* No writable translation of the code may outlive this call. */
-	vm_unmap_aliases();
+	/*
+	 * No writable translation of the code may outlive this call.  The
+	 * entries are gone; TLBs may still hold them.  vm_unmap_aliases()
+	 * would drop them too, but it also purges every lazily freed vmap
+	 * area of the system and flushes all of its range.
+	 */
+	arena_arch_flush_tlb_kernel((unsigned long)alias, (unsigned long)alias + n * PAGE_SIZE);
 	jit_pool_sync_icache(dst, len);
 	return 0;
 }
