@@ -23,6 +23,10 @@ END {
 	print "|---|---|---|---|---|"
 	for (k = 0; k < n; k++) {
 		s = order[k]
+		# arena-empty and arena-pages measure parts of the arena
+		# scenarios (a run's set-up, the page kfuncs), not programs.
+		if (s ~ /-arena-(empty|pages)$/)
+			continue
 		a = med[s, "ours"]; b = med[s, "kernel"]
 		if (s ~ /^jit-vs-interp-/ && med[s, "jit"] > 0)
 			row("JIT speed-up over our interpreter (x)", s,
