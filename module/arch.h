@@ -21,6 +21,9 @@
  *	bool arena_arch_jit_lse(void)
  *		whether generated code may use the CPU's large-system-extension
  *		atomics (arm64; false elsewhere)
+ *	void arena_arch_jit_cpu_number(u32 *base, s32 *off)
+ *		where generated code reads this CPU's number (struct
+ *		jit_target's cpu_number_base and _off); *base 0: nowhere
  */
 #ifndef ARENA_ARCH_H
 #define ARENA_ARCH_H

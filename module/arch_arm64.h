@@ -4,6 +4,7 @@
 
 #include <linux/bitfield.h>
 #include <linux/bits.h>
+#include <linux/sched.h>
 #include <asm/asm-extable.h>
 #include <asm/extable.h>
 #include <asm/cpufeature.h>
@@ -71,6 +72,16 @@ static inline void arena_arch_ex_bpf(struct exception_table_entry *ex,
 static inline bool arena_arch_jit_lse(void)
 {
 	return IS_ENABLED(CONFIG_ARM64_LSE_ATOMICS) && cpus_have_cap(ARM64_HAS_LSE_ATOMICS);
+}
+
+/*
+ * In the kernel sp_el0 holds the current task, whose thread_info (its
+ * first member) has the CPU the task runs on, as the kernel's JIT reads it.
+ */
+static inline void arena_arch_jit_cpu_number(u32 *base, s32 *off)
+{
+	*base = 0xd5384100;	/* mrs x0, sp_el0 */
+	*off = offsetof(struct task_struct, thread_info) + offsetof(struct thread_info, cpu);
 }
 
 #endif /* ARENA_ARCH_ARM64_H */

@@ -126,4 +126,18 @@ static inline bool arena_arch_jit_lse(void)
 	return false;
 }
 
+/*
+ * %gs:[the variable's per-CPU offset], what raw_smp_processor_id() reads.
+ * The offset is the variable's address in the zero-based per-CPU section;
+ * were it not, it would not fit the 32-bit displacement, and the helper
+ * is called.
+ */
+static inline void arena_arch_jit_cpu_number(u32 *base, s32 *off)
+{
+	unsigned long addr = (unsigned long)&arena_x86_cpu_number;
+
+	*base = addr <= S32_MAX ? 0x65 : 0;	/* the %gs prefix */
+	*off = addr;
+}
+
 #endif /* ARENA_ARCH_X86_H */

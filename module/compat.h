@@ -9,6 +9,13 @@
 
 #include <linux/version.h>
 
+/* 6.2 moved the x86 CPU number (raw_smp_processor_id()) into pcpu_hot. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
+#define arena_x86_cpu_number	cpu_number
+#else
+#define arena_x86_cpu_number	pcpu_hot.cpu_number
+#endif
+
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
 #include <linux/mm_types.h>
 

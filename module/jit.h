@@ -60,6 +60,16 @@ struct jit_target {
 	bool pac;		/* arm64: paciasp / autiasp around every function */
 	bool lse;		/* arm64: LSE atomics, else load/store-exclusive loops */
 	bool harden;		/* blind untrusted immediates */
+	/*
+	 * bpf_get_smp_processor_id() inlined, as the kernel's JITs do: the
+	 * CPU's number is a u32 at cpu_number_off from a base that one
+	 * instruction gives.  x86: cpu_number_base is a segment prefix (%gs,
+	 * the per-CPU area); arm64: an mrs into x0 (sp_el0, the current task,
+	 * whose thread_info has the CPU).  The tests use %fs and tpidr_el0
+	 * with a thread-local variable.  0: the helper is called.
+	 */
+	u32 cpu_number_base;
+	s32 cpu_number_off;
 };
 
 /*

@@ -957,6 +957,12 @@ void jit_arch_array_lookup(struct jit_state *j)
 	emit(j, 0x9a800000 | A64_ZR << 16 | A64_LO << 12 | obj << 5 | r0);	/* csel */
 }
 
+void jit_arch_cpu_number(struct jit_state *j)
+{
+	emit(j, j->target->cpu_number_base | A64_TMP);	/* mrs x9, <base register> */
+	emit_ldst(j, BPF_W, LDST_LOAD, a64_bpf_reg[BPF_REG_0], A64_TMP, j->target->cpu_number_off);
+}
+
 void jit_arch_jump(struct jit_state *j, u32 target)
 {
 	emit_jump(j, A64_AL, target);

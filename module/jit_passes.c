@@ -62,6 +62,11 @@ static int jit_call(struct jit_state *j, const struct bpf_insn *insn, u32 i)
 		jit_arch_array_lookup(j);
 		return 0;
 	}
+	if (insn->src_reg == 0 && insn->imm == HELPER_GET_SMP_PROCESSOR_ID &&
+	    j->target->cpu_number_base) {
+		jit_arch_cpu_number(j);
+		return 0;
+	}
 	if (insn->src_reg == BPF_PSEUDO_KFUNC_CALL)
 		fn = prog_kfunc(insn->imm);
 	else if (insn->src_reg == 0)

@@ -106,6 +106,12 @@ void jit_arch_call_native(struct jit_state *j, prog_helper_fn fn);
  * code may change r1-r5 as the call would.
  */
 void jit_arch_array_lookup(struct jit_state *j);
+/*
+ * bpf_get_smp_processor_id() without the call: r0 = the u32 at the
+ * target's cpu_number_off from its cpu_number_base, zero-extended; r1-r5
+ * may change as in the call.
+ */
+void jit_arch_cpu_number(struct jit_state *j);
 /* To block target, always, or if the condition of a JMP / JMP32 holds. */
 void jit_arch_jump(struct jit_state *j, u32 target);
 void jit_arch_cond_jump(struct jit_state *j, const struct bpf_insn *insn, u32 target);

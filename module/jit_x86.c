@@ -866,6 +866,15 @@ void jit_arch_array_lookup(struct jit_state *j)
 	emit_alu_rr(j, true, ALU_AND, r0, mask);
 }
 
+void jit_arch_cpu_number(struct jit_state *j)
+{
+	emit1(j, j->target->cpu_number_base);		/* %gs: or %fs: */
+	/* mov eax, [disp32]: ModRM 00 eax 100, SIB no index, no base */
+	emit2(j, 0x8b, 0x04 | x86_bpf_reg[BPF_REG_0] << 3);
+	emit1(j, 0x25);
+	emit4(j, (u32)j->target->cpu_number_off);
+}
+
 void jit_arch_jump(struct jit_state *j, u32 target)
 {
 	emit_jump(j, CC_ALWAYS, target);

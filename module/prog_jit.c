@@ -40,6 +40,7 @@ static void prog_jit_target(const struct prog_core *core, u64 code_addr,
 	target->pac = IS_ENABLED(CONFIG_ARM64_PTR_AUTH_KERNEL);
 	target->lse = arena_arch_jit_lse();
 	target->harden = READ_ONCE(jit_harden);
+	arena_arch_jit_cpu_number(&target->cpu_number_base, &target->cpu_number_off);
 }
 
 static int prog_jit_place(struct prog_core *core, struct prog_jit *pj,

@@ -12,6 +12,7 @@
 #include <linux/uaccess.h>
 #include <uapi/arena_kmod.h>
 
+#include "arch.h"
 #include "arena_kmod.h"
 #include "jit.h"
 #include "jit_extable.h"
@@ -365,12 +366,40 @@ out:
 	arena_jit_pool_free(code, sizeof(jit_load_code));
 }
 
+/*
+ * Where the JITs read bpf_get_smp_processor_id()'s answer must be known
+ * (else the helper is called, slower, and nothing says so) and hold this
+ * CPU's number: read here as the generated code reads it.
+ */
+static u32 jit_cpu_number_at(s32 off)
+{
+#if defined(CONFIG_X86_64)
+	return *(u32 *)(raw_cpu_read(this_cpu_off) + off);	/* %gs:off */
+#elif defined(CONFIG_ARM64)
+	return *(u32 *)((char *)current + off);			/* [sp_el0, #off] */
+#endif
+}
+
+static void selftest_jit_cpu_number(void)
+{
+	u32 base;
+	s32 off;
+	bool ok;
+
+	arena_arch_jit_cpu_number(&base, &off);
+	preempt_disable();
+	ok = base && jit_cpu_number_at(off) == raw_smp_processor_id();
+	preempt_enable();
+	selftest_report_in("jit", "cpu-number-where", ok);
+}
+
 int arena_selftests_run(void)
 {
 	selftest_kview();
 	selftest_arena();
 	selftest_ringbuf();
 	selftest_jit_pool();
+	selftest_jit_cpu_number();
 	pr_info("arena_kmod: selftests run: %d\n", selftests_run);
 	return selftests_failed ? -ENOTRECOVERABLE : 0;
 }

@@ -15,7 +15,7 @@
 
 static const struct jt_options a64_modes[] = {
 	{ .lse = false },
-	{ .lse = true },
+	{ .lse = true, .cpu_helper = true },
 	{ .harden = true, .ibt = true, .pac = true, .lse = true },
 };
 

@@ -35,6 +35,7 @@
 #define JT_ARENA_SPAN	((1ULL << 32) + 64 * 1024)
 #define JT_GUARD_BELOW	(32 * 1024)
 #define H_LOOP_ID	181	/* bpf_loop */
+#define H_CPU_NUMBER	8	/* bpf_get_smp_processor_id */
 
 /* --- the runtime: arena, helpers, kfuncs --- */
 
@@ -169,11 +170,43 @@ static u64 jt_helper_lookup(u64 map, u64 key, u64 r3, u64 r4, u64 r5)
 	return (u64)(unsigned long)obj->values + (u64)index * obj->value_stride;
 }
 
+/* What bpf_get_smp_processor_id() answers, called or inlined. */
+static _Thread_local u32 jt_cpu_number;
+static u32 cpu_number_calls;
+
+static u64 jt_helper_cpu_number(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	(void)r1, (void)r2, (void)r3, (void)r4, (void)r5;
+	cpu_number_calls++;
+	return jt_cpu_number;
+}
+
+/*
+ * Where inlined code finds jt_cpu_number: at its offset from the thread
+ * pointer, which one instruction gives (the %fs segment, tpidr_el0), as
+ * the kernel's per-CPU base or current task do there.
+ */
+static void jt_cpu_number_target(struct jit_target *target)
+{
+	unsigned long tp;
+
+#if defined(__x86_64__)
+	asm("mov %%fs:0, %0" : "=r" (tp));
+	target->cpu_number_base = 0x64;		/* the %fs prefix */
+#else
+	asm("mrs %0, tpidr_el0" : "=r" (tp));
+	target->cpu_number_base = 0xd53bd040;	/* mrs x0, tpidr_el0 */
+#endif
+	target->cpu_number_off = (s32)((unsigned long)&jt_cpu_number - tp);
+}
+
 prog_helper_fn prog_helper(u32 id)
 {
 	switch (id) {
 	case H_MAP_LOOKUP_ELEM:
 		return jt_helper_lookup;
+	case H_CPU_NUMBER:
+		return jt_helper_cpu_number;
 	case JT_H_ARGS:
 		return jt_helper_args;
 	case H_LOOP_ID:
@@ -344,6 +377,8 @@ int jt_jit_load(struct prog_core *prog, const struct jt_options *o, struct jt_ji
 	u32 i;
 	int err;
 
+	if (!o->cpu_helper)
+		jt_cpu_number_target(&target);
 	memset(jit, 0, sizeof(*jit));
 	err = jit_compile(prog, &target, &sized);
 	if (err)
@@ -1708,6 +1743,25 @@ void jt_check_callee_saved(const struct jt_options *o,
 	jt_prog_free(&p);
 }
 
+/*
+ * bpf_get_smp_processor_id() gives the CPU number zero-extended, the same
+ * whether inlined or called; inlined, the helper is not called.
+ */
+static void cpu_number_inline(void)
+{
+	static const u32 numbers[] = { 0, 3, 0x80000001, 0xffffffff };
+	u32 i, m, calling = 0;
+
+	for (m = 0; m < jt_nr_modes; m++)
+		calling += jt_modes[m].cpu_helper;
+	for (i = 0; i < ARRAY_SIZE(numbers); i++) {
+		jt_cpu_number = numbers[i];
+		cpu_number_calls = 0;
+		EXPECT_TEXT("mov %r0, -1\nmov %r1, -1\ncall 8\nexit", 0, numbers[i]);
+		TAP_EXPECT_EQ(cpu_number_calls, 1 + calling);	/* the interpreter's too */
+	}
+}
+
 static void missing_helper_not_compiled(void)
 {
 	struct jit_image image;
@@ -1736,6 +1790,7 @@ static const struct {
 	{ "conformance-files", conformance_files },
 	{ "array-lookup-inline", array_lookup_inline },
 	{ "array-lookup-far-addresses", array_lookup_far_addresses },
+	{ "cpu-number-inline", cpu_number_inline },
 	{ "arena-load-store", arena_load_store },
 	{ "arena-absent-pages", arena_absent_pages },
 	{ "arena-guards", arena_guards },

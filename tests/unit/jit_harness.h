@@ -49,6 +49,7 @@ struct jt_options {
 	bool ibt;
 	bool pac;
 	bool lse;
+	bool cpu_helper;		/* call bpf_get_smp_processor_id(), not inlined */
 	void (*return_thunk)(void);	/* x86: where functions return through */
 };
 

@@ -20,7 +20,7 @@ __asm__(".text\n"
 
 static const struct jt_options x86_modes[] = {
 	{ .harden = false, .ibt = false },
-	{ .harden = true, .ibt = true, .return_thunk = jt_return_thunk },
+	{ .harden = true, .ibt = true, .cpu_helper = true, .return_thunk = jt_return_thunk },
 };
 
 /* With a return thunk, every function returns through it: one hit each. */

@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -310,6 +311,30 @@ static void run_every_cpu_atomics(void)
 	TAP_EXPECT_EQ(v, (uint64_t)ncpus * 20000);
 	close(fd);
 	close(array);
+}
+
+/*
+ * bpf_get_smp_processor_id(), which the JITs inline: pinned to each CPU in
+ * turn, a run answers that CPU (r0 held -1 before: all 64 bits are set).
+ */
+static void cpu_number_each_cpu(void)
+{
+	int fd = load_must("mov %r0, -1\ncall 8\nexit", NULL, 0, 0);
+	struct prog_run req = { .size = sizeof(req), .repeat = 100 };
+	long cpu, ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t old, one;
+
+	TAP_EXPECT_OK(sched_getaffinity(0, sizeof(old), &old));
+	for (cpu = 0; cpu < ncpus; cpu++) {
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		TAP_EXPECT_OK(sched_setaffinity(0, sizeof(one), &one));
+		req.retval = ~0ULL;
+		TAP_EXPECT_OK(run_raw(fd, &req));
+		TAP_EXPECT_EQ(req.retval, (uint64_t)cpu);
+	}
+	TAP_EXPECT_OK(sched_setaffinity(0, sizeof(old), &old));
+	close(fd);
 }
 
 static void on_alarm(int sig)
@@ -655,6 +680,7 @@ static const struct tap_test tests[] = {
 	{ "prog", "run-ctx-in-out", run_ctx_in_out },
 	{ "prog", "run-bad-args", run_bad_args },
 	{ "prog", "run-every-cpu-atomics", run_every_cpu_atomics },
+	{ "prog", "cpu-number-each-cpu", cpu_number_each_cpu },
 	{ "prog", "run-interrupted-by-signal", run_interrupted_by_signal },
 	{ "prog", "nested-loops-interrupted", nested_loops_interrupted },
 	{ "prog", "array-lookup-helper", array_lookup_helper },
