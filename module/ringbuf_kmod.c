@@ -80,7 +80,7 @@ struct ringbuf {
 	wait_queue_head_t waitq;
 	struct irq_work work;		/* wakes waitq from any context */
 	atomic_t draining;		/* RINGBUF_F_USER: one drainer at a time */
-	struct page **pages;		/* the position pages, then data */
+	struct page **pages;		/* the kernel's, the position pages, data */
 	unsigned long nr_pages;
 	/*
 	 * What producers write, on a cache line of its own: the fields

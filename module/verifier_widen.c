@@ -140,7 +140,7 @@ static s32 clamp_s32(s64 v)
 /* Bits from the lowest unknown one up to the highest that max can set. */
 static u64 widened_mask(u64 mask, u64 max)
 {
-	u64 low_bits = max ? (fls64(max) >= 64 ? U64_MAX : (1ULL << fls64(max)) - 1) : 0;
+	u64 low_bits = tnum_range(0, max).mask;
 	u64 from_lowest = mask ? ~((mask & -mask) - 1) : U64_MAX;
 
 	return mask | (low_bits & from_lowest);

@@ -34,8 +34,6 @@
 
 #define JT_ARENA_SPAN	((1ULL << 32) + 64 * 1024)
 #define JT_GUARD_BELOW	(32 * 1024)
-#define H_LOOP_ID	181	/* bpf_loop */
-#define H_CPU_NUMBER	8	/* bpf_get_smp_processor_id */
 
 /* --- the runtime: arena, helpers, kfuncs --- */
 
@@ -205,11 +203,11 @@ prog_helper_fn prog_helper(u32 id)
 	switch (id) {
 	case H_MAP_LOOKUP_ELEM:
 		return jt_helper_lookup;
-	case H_CPU_NUMBER:
+	case H_GET_SMP_PROCESSOR_ID:
 		return jt_helper_cpu_number;
 	case JT_H_ARGS:
 		return jt_helper_args;
-	case H_LOOP_ID:
+	case H_LOOP:
 		return jt_helper_loop;
 	default:
 		return NULL;
