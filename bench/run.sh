@@ -67,7 +67,7 @@ echo "bench: booting it in QEMU ($rounds rounds, several minutes)" >&2
 rc=0
 vm_boot "$work/initramfs.cpio" "$work/console.log" $((300 + 900 * ${#scripts[@]})) \
 	>"$work/qemu.log" 2>&1 || rc=$?
-tr -d '\r' <"$work/console.log" >"$work/console.txt"
+vm_console_text "$work/console.log" >"$work/console.txt"
 log=$work/console.txt
 
 [ "$rc" != 124 ] || die "the VM timed out: $log"

@@ -27,7 +27,7 @@ vm_initramfs "$work/initramfs" "$work/initramfs.cpio" "$work/kmod/arena_kmod.ko"
 echo "demo: booting it in QEMU (software emulation, a few seconds)"
 vm_boot "$work/initramfs.cpio" "$work/console.log" 300 >"$work/qemu.log" 2>&1 || true
 
-tr -d '\r' <"$work/console.log" | sed -n \
+vm_console_text "$work/console.log" | sed -n \
 	-e 's/^.*@H insmod 0$/# insmod arena_kmod.ko: loaded/p' \
 	-e 's/^.*@T //p' \
 	-e 's/^.*@H rmmod 0$/# rmmod arena_kmod: unloaded cleanly/p' |

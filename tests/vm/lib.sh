@@ -117,6 +117,21 @@ vm_boot() {
 		-append "console=$console panic=-1 oops=panic panic_on_warn=1 softlockup_panic=1 tsc=reliable printk.devkmsg=on rdinit=/init"
 }
 
+# vm_console_text <serial log>: the log as plain lines on stdout.  The
+# serial console ends lines with CR LF, and a panic or reset can leave a NUL
+# or a stray high byte in it; grep would then take the whole log for a binary
+# file and match nothing, so a kernel report would go unseen.  Only tab,
+# newline and printable ASCII are kept.
+vm_console_text() {
+	LC_ALL=C tr -c -d '\t\n -~' <"$1"
+}
+
+# vm_kernel_trouble <console text>: true if the kernel reported trouble
+# anywhere in the log but in our own lines.
+vm_kernel_trouble() {
+	grep -v -E '@[HT] ' "$1" | grep -q -E "$vm_trouble"
+}
+
 # The VM test binaries built by vm_build_userspace.
 vm_test_binaries() {
 	find "$ubuild/tests/vm" -maxdepth 1 -type f -perm -u+x | sort

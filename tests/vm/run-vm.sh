@@ -98,8 +98,7 @@ log=$work/console.log
 rc=0
 vm_boot "$work/initramfs.cpio" "$log" "$vm_timeout" >"$work/qemu.log" 2>&1 || rc=$?
 
-# The serial console ends lines with CR LF.
-tr -d '\r' <"$log" >"$work/console.txt"
+vm_console_text "$log" >"$work/console.txt"
 events=$(sed -n 's/^.*@H //p' "$work/console.txt")
 
 event() {	# event <name>: the argument of the first "@H <name> ..." line
@@ -183,7 +182,7 @@ else
 fi
 
 # Kernel reports of trouble, anywhere in the log but in our own lines.
-if grep -v -E '@[HT] ' "$work/console.txt" | grep -q -E "$vm_trouble"; then
+if vm_kernel_trouble "$work/console.txt"; then
 	context "^[^@]*($vm_trouble)" | fail vm/kernel-log-clean
 else
 	pass vm/kernel-log-clean
