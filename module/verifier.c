@@ -618,6 +618,9 @@ static int do_check(struct verifier_env *env, u32 func)
 	if (err)
 		return err;
 	for (;;) {
+		/* A walk the eager widening made long: the second may be shorter. */
+		if (env->widened_eagerly && env->processed >= EAGER_MAX_PROCESSED)
+			return -E2BIG;
 		if (++env->processed > VERIFIER_MAX_PROCESSED) {
 			verifier_reject(env, env->insn_idx,
 					"program is too complex: processed %u insns, the limit is %u",
@@ -753,11 +756,15 @@ static void env_free(struct verifier_env *env)
 	portable_free(env);
 }
 
-static int verify(struct verifier_env *env)
+static int walk(struct verifier_env *env)
 {
 	u32 f;
 	int err;
 
+	env->aux = portable_zalloc(env->prog->len * sizeof(*env->aux));
+	env->idmap = portable_zalloc(IDMAP_SIZE * sizeof(*env->idmap));
+	if (!env->aux || !env->idmap)
+		return -ENOMEM;
 	err = find_arena(env);
 	if (!err)
 		err = verifier_check_structure(env);
@@ -775,6 +782,51 @@ static int verify(struct verifier_env *env)
 	return err;
 }
 
+static struct verifier_env *env_new(struct prog_core *prog,
+				    const struct prog_global_func *globals, u32 nr_globals,
+				    struct verifier_log *log)
+{
+	struct verifier_env *env = portable_zalloc(sizeof(*env));
+
+	if (!env)
+		return NULL;
+	env->prog = prog;
+	env->log = log;
+	env->globals = globals;
+	env->nr_globals = nr_globals;
+	return env;
+}
+
+/*
+ * Two walks at most.  The first widens the scalars a loop changed to
+ * unknown at its may_goto, as the kernel in effect does with the scalars
+ * no check depends on (they are not precise); it proves most loops in two
+ * rounds.  A loop whose safety rests on a bound that only widening to
+ * thresholds keeps (for (i = 0; i < 64 && can_loop; i++) v[i] = 0) is
+ * refused by it, or makes it long, and the program is walked again with
+ * thresholds from the start; the first walk's log lines are dropped.  A
+ * first walk that widened nothing is the second one already.  Both walks
+ * are sound, so either one's success proves the program.
+ */
+static int verify(struct verifier_env **envp)
+{
+	struct verifier_env *env = *envp;
+	struct verifier_log *log = env->log;
+	u32 log_len = log ? log->len : 0;
+	int err;
+
+	env->widen_eager = true;
+	err = walk(env);
+	if (!err || err == -ENOMEM || !env->widened_eagerly)
+		return err;
+	*envp = env_new(env->prog, env->globals, env->nr_globals, log);
+	env_free(env);
+	if (!*envp)
+		return -ENOMEM;
+	verifier_log_rewind(log, log_len);
+	return walk(*envp);
+}
+
 int verifier_check_with_globals(struct prog_core *prog, const struct prog_global_func *globals,
 				u32 nr_globals, struct verifier_log *log)
 {
@@ -785,13 +837,9 @@ int verifier_check_with_globals(struct prog_core *prog, const struct prog_global
 	prog->nr_funcs = 0;
 	prog->arena = NULL;
 	prog->max_stack = 0;
-	env = portable_zalloc(sizeof(*env));
+	env = env_new(prog, globals, nr_globals, log);
 	if (!env)
 		return -ENOMEM;
-	env->prog = prog;
-	env->log = log;
-	env->globals = globals;
-	env->nr_globals = nr_globals;
 	if (!prog->len || prog->len > VERIFIER_MAX_INSNS) {
 		err = verifier_reject(env, 0, "program of %u instructions, 1 to %u allowed",
 				      prog->len, VERIFIER_MAX_INSNS);
@@ -799,12 +847,7 @@ int verifier_check_with_globals(struct prog_core *prog, const struct prog_global
 			err = -E2BIG;
 		goto out;
 	}
-	env->aux = portable_zalloc(prog->len * sizeof(*env->aux));
-	env->idmap = portable_zalloc(IDMAP_SIZE * sizeof(*env->idmap));
-	err = -ENOMEM;
-	if (!env->aux || !env->idmap)
-		goto out;
-	err = verify(env);
+	err = verify(&env);
 	if (err)
 		goto out;
 	verifier_log(env, "processed %u insns\n", env->processed);
@@ -819,7 +862,8 @@ int verifier_check_with_globals(struct prog_core *prog, const struct prog_global
 		prog->arena = &prog->objs[env->arena_obj];
 	rewrite(env);
 out:
-	env_free(env);
+	if (env)
+		env_free(env);
 	return err;
 }
 

@@ -31,6 +31,8 @@
 #define MAX_COMPARE_STEPS	(1U << 26)
 /* may_goto / callback rounds whose scalars widen by joining, not to unknown. */
 #define WIDEN_ROUNDS		24
+/* Instructions an eager walk that widened may take, see verify(). */
+#define EAGER_MAX_PROCESSED	(VERIFIER_MAX_PROCESSED / 16)
 /* Branches queued at once (the kernel's BPF_COMPLEXITY_LIMIT_JMP_SEQ). */
 #define MAX_PENDING		8192
 
@@ -178,6 +180,9 @@ struct verifier_env {
 	u32 (*idmap)[2];	/* id pairs while comparing two states */
 	u32 nr_idmap;
 	bool rejected;		/* a rejection line is in the log */
+	/* Loop entries widen changed scalars to unknown at once, see verify(). */
+	bool widen_eager;
+	bool widened_eagerly;	/* and one did: a refusal may not be final */
 };
 
 /* verifier_widen.c */
@@ -190,6 +195,7 @@ __printf(3, 4)
 int verifier_reject(struct verifier_env *env, u32 insn, const char *fmt, ...);
 __printf(2, 3)
 void verifier_log(struct verifier_env *env, const char *fmt, ...);
+void verifier_log_rewind(struct verifier_log *log, u32 len);
 void verifier_log_state(struct verifier_env *env, u32 insn);
 
 /* verifier_cfg.c */

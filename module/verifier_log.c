@@ -52,6 +52,16 @@ void verifier_log(struct verifier_env *env, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Drops what was logged after len, a walk's that did not count. */
+void verifier_log_rewind(struct verifier_log *log, u32 len)
+{
+	if (!log || !log->level || !log->size || !log->buf)
+		return;
+	log->len = len;
+	log->buf[len] = 0;
+	log->truncated = false;
+}
+
 /* Only the first rejection is the program's: a walk stops at it. */
 int verifier_reject(struct verifier_env *env, u32 insn, const char *fmt, ...)
 {

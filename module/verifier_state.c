@@ -413,8 +413,10 @@ int state_visit(struct verifier_env *env)
 					       "infinite loop detected");
 	}
 	if (loop_entry) {
-		bool full = cur->loop_depth > WIDEN_ROUNDS ||
+		bool full = env->widen_eager || cur->loop_depth > WIDEN_ROUNDS ||
 			    aux->nr_stored + 2 >= MAX_STORED_PER_INSN;
+
+		env->widened_eagerly |= env->widen_eager;
 
 		for (sl = aux->stored; sl; sl = sl->next)
 			if (sl->st.branches)

@@ -159,6 +159,80 @@ static void log_processed_count(void)
 	prog_done(&prog);
 }
 
+/* Verifies a program that must pass: the count its log gives. */
+static unsigned int processed_count(const struct bpf_insn *insns, unsigned int len,
+				    enum obj_set set, unsigned int ctx_size)
+{
+	struct verifier_log log = { .buf = log_buf, .size = sizeof(log_buf), .level = 1 };
+	struct prog_core prog;
+	unsigned int processed = 0;
+
+	TAP_EXPECT_EQ(verify(&prog, insns, len, set, ctx_size, &log), 0);
+	TAP_EXPECT_EQ(sscanf(log_buf, "processed %u insns", &processed), 1);
+	prog_done(&prog);
+	return processed;
+}
+
+/*
+ * A may_goto loop whose counter no check bounds by a constant: the first
+ * walk widens it to unknown at once and covers the loop in two rounds;
+ * widening to thresholds would stop at 999, 1000 and 1001 on the way (45
+ * instructions).
+ */
+static void eager_walk_covers_loop(void)
+{
+	static const struct bpf_insn insns[] = {
+		I_LDX(BPF_DW, 6, 1, 0), I_MOV64_IMM(0, 0), I_JMP_IMM(BPF_JEQ, 6, 1000, 0),
+		I_MAY_GOTO(2), I_ALU64_IMM(BPF_ADD, 0, 1), I_JMP_REG(BPF_JLT, 0, 6, -3),
+		I_EXIT(),
+	};
+
+	TAP_EXPECT_EQ(processed_count(insns, ARRAY_SIZE(insns), NONE, 8), 15);
+}
+
+/*
+ * for (i = 0; i < 64 && can_loop; i++) v[i] = 1: the first walk, with i
+ * unknown after the may_goto, refuses the store; the second keeps the
+ * bound and proves it.  The log is the second walk's alone.
+ */
+static void second_walk_log_alone(void)
+{
+	static const struct bpf_insn insns[] = {
+		I_LD_OBJ_VALUE(6, O_DATA, 0), I_MOV64_IMM(1, 0), I_JMP_IMM(BPF_JGE, 1, 64, 7),
+		I_MAY_GOTO(6), I_MOV64_REG(2, 1), I_MOV64_REG(3, 6), I_ALU64_REG(BPF_ADD, 3, 2),
+		I_ST(BPF_B, 3, 0, 1), I_ALU64_IMM(BPF_ADD, 1, 1), I_JA(-8), RET0,
+	};
+	struct verifier_log log = { .buf = log_buf, .size = sizeof(log_buf), .level = 2 };
+	struct prog_core prog;
+
+	TAP_EXPECT_EQ(verify(&prog, insns, ARRAY_SIZE(insns), STD, 0, &log), 0);
+	TAP_EXPECT_EQ(strncmp(log_buf, "processed ", 10), 0);
+	TAP_EXPECT_EQ(log.len, strlen(log_buf));
+	TAP_EXPECT(!log.truncated);
+	prog_done(&prog);
+}
+
+/*
+ * The eager walk widens the counter, so that a path the bound rules out,
+ * a long bounded loop, becomes one to walk: it stops at 65,536
+ * instructions, and the walk with thresholds, which never goes there, is
+ * the one that counts.
+ */
+static void eager_walk_gives_up_when_long(void)
+{
+	static const struct bpf_insn insns[] = {
+		I_MOV64_IMM(0, 0), I_JMP_IMM(BPF_JGT, 0, 7, 3), I_MAY_GOTO(2),
+		I_ALU64_IMM(BPF_ADD, 0, 1), I_JA(-4),
+		I_JMP_IMM(BPF_JLE, 0, 8, 3),	/* the counter's bound: always */
+		I_MOV64_IMM(2, 0), I_ALU64_IMM(BPF_ADD, 2, 1), I_JMP_IMM(BPF_JLT, 2, 40000, -2),
+		RET0,
+	};
+	unsigned int processed = processed_count(insns, ARRAY_SIZE(insns), NONE, 0);
+
+	printf("# processed %u insns\n", processed);
+	TAP_EXPECT(processed < 1000);
+}
+
 static void log_level0_and_size0(void)
 {
 	static const struct bpf_insn insns[] = { I_EXIT() };
@@ -382,6 +456,9 @@ static const struct tap_test property_tests[] = {
 	{ "verifier", "funcs-and-stack", funcs_and_stack },
 	{ "verifier", "log-level2-states", log_level2_states },
 	{ "verifier", "log-processed-count", log_processed_count },
+	{ "verifier", "eager-walk-covers-loop", eager_walk_covers_loop },
+	{ "verifier", "second-walk-log-alone", second_walk_log_alone },
+	{ "verifier", "eager-walk-gives-up-when-long", eager_walk_gives_up_when_long },
 	{ "verifier", "log-level0-and-size0", log_level0_and_size0 },
 	{ "verifier", "log-truncated", log_truncated },
 	{ "verifier", "length-limits", length_limits },
