@@ -939,19 +939,28 @@ void jit_arch_call_native(struct jit_state *j, prog_helper_fn fn)
 /*
  * The index's unsigned compare with max_entries chooses between the
  * address and zero (csel): no branch.  umaddl multiplies the u32 index by
- * the u32 stride into 64 bits and adds the values' address.  Only r0-r3
- * change.
+ * the u32 stride into 64 bits and adds the values' address.  The array's
+ * fields are moved in as immediates when it is known, else loaded.  Only
+ * r0-r3 change.
  */
-void jit_arch_array_lookup(struct jit_state *j)
+void jit_arch_array_lookup(struct jit_state *j, const struct prog_obj *array)
 {
 	u8 r0 = a64_bpf_reg[BPF_REG_0], obj = a64_bpf_reg[BPF_REG_1];
 	u8 key = a64_bpf_reg[BPF_REG_2], stride = a64_bpf_reg[BPF_REG_3];
 	u8 limit = key;		/* once the index is read */
 
 	emit_ldst(j, BPF_W, LDST_LOAD, r0, key, 0);				/* the index */
-	emit_ldst(j, BPF_W, LDST_LOAD, limit, obj, offsetof(struct prog_obj, max_entries));
-	emit_ldst(j, BPF_W, LDST_LOAD, stride, obj, offsetof(struct prog_obj, value_stride));
-	emit_ldst(j, BPF_DW, LDST_LOAD, obj, obj, offsetof(struct prog_obj, values));
+	if (array) {
+		emit_mov_imm(j, false, limit, array->max_entries);
+		emit_mov_imm(j, false, stride, array->value_stride);
+		emit_mov_imm(j, true, obj, (u64)(unsigned long)array->values);
+	} else {
+		emit_ldst(j, BPF_W, LDST_LOAD, limit, obj,
+			  offsetof(struct prog_obj, max_entries));
+		emit_ldst(j, BPF_W, LDST_LOAD, stride, obj,
+			  offsetof(struct prog_obj, value_stride));
+		emit_ldst(j, BPF_DW, LDST_LOAD, obj, obj, offsetof(struct prog_obj, values));
+	}
 	emit_alu_rr(j, false, ALU_SUBS, A64_ZR, r0, limit);			/* cmp */
 	emit(j, 0x9ba00000 | stride << 16 | obj << 10 | r0 << 5 | obj);	/* umaddl */
 	emit(j, 0x9a800000 | A64_ZR << 16 | A64_LO << 12 | obj << 5 | r0);	/* csel */

@@ -40,6 +40,24 @@ static int jit_find_func(const struct prog_core *prog, u32 start)
 	return -1;
 }
 
+/*
+ * The array that reaches a lookup on every path (the verifier's off, see
+ * prog_core.h), whose bounds, stride and address the code may then hold as
+ * immediates; NULL when they must be read from the object at run time:
+ * another array on some path, hardening (whose blinding such immediates
+ * would need), or a stride past a signed 32-bit immediate.
+ */
+static const struct prog_obj *jit_lookup_array(const struct jit_state *j,
+					       const struct bpf_insn *insn)
+{
+	const struct prog_obj *array;
+
+	if (!insn->off || j->target->harden)
+		return NULL;
+	array = &j->prog->objs[insn->off - 1];
+	return array->value_stride <= S32_MAX ? array : NULL;
+}
+
 static int jit_call(struct jit_state *j, const struct bpf_insn *insn, u32 i)
 {
 	prog_helper_fn fn;
@@ -59,7 +77,7 @@ static int jit_call(struct jit_state *j, const struct bpf_insn *insn, u32 i)
 	 * lookup is inlined, as the kernel's verifier does (map_gen_lookup).
 	 */
 	if (insn->src_reg == 0 && insn->imm == HELPER_MAP_LOOKUP_ELEM) {
-		jit_arch_array_lookup(j);
+		jit_arch_array_lookup(j, jit_lookup_array(j, insn));
 		return 0;
 	}
 	if (insn->src_reg == 0 && insn->imm == HELPER_GET_SMP_PROCESSOR_ID &&

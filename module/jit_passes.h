@@ -103,9 +103,11 @@ void jit_arch_call_native(struct jit_state *j, prog_helper_fn fn);
  * points to, or 0 when the index is not below max_entries, exactly what
  * the helper returns.  The verifier allows the call only with an array in
  * r1 and 4 readable bytes at r2, and makes r1-r5 unreadable after it: the
- * code may change r1-r5 as the call would.
+ * code may change r1-r5 as the call would.  With array, r1 is that array
+ * on every path, and its max_entries, value_stride (at most S32_MAX) and
+ * values may be immediates.
  */
-void jit_arch_array_lookup(struct jit_state *j);
+void jit_arch_array_lookup(struct jit_state *j, const struct prog_obj *array);
 /*
  * bpf_get_smp_processor_id() without the call: r0 = the u32 at the
  * target's cpu_number_off from its cpu_number_base, zero-extended; r1-r5

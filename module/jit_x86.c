@@ -198,6 +198,18 @@ static void emit_alu_rr(struct jit_state *j, bool w, enum x86_alu op, u8 dst, u8
 	emit_op_rr(j, 0, w, op << 3 | 1, src, dst, false);
 }
 
+/* reg *= imm: imul reg, reg, imm8 or imm32. */
+static void emit_imul_imm(struct jit_state *j, bool w, u8 reg, s32 imm)
+{
+	if (x86_is_s8(imm)) {
+		emit_op_rr(j, 0, w, 0x6b, reg, reg, false);
+		emit1(j, imm);
+	} else {
+		emit_op_rr(j, 0, w, 0x69, reg, reg, false);
+		emit4(j, imm);
+	}
+}
+
 /*
  * reg = imm the way constant blinding wants it (bpf_jit_blind_constants):
  * the untrusted value never appears in the code, only xored with a random
@@ -507,12 +519,8 @@ void jit_arch_alu(struct jit_state *j, const struct bpf_insn *insn)
 	case BPF_MUL:
 		if (k && x86_blind(j, w, imm)) {
 			emit_op_rr(j, 0, w, 0x0faf, dst, X86_BLIND, false);
-		} else if (k && x86_is_s8(imm)) {
-			emit_op_rr(j, 0, w, 0x6b, dst, dst, false);
-			emit1(j, imm);
 		} else if (k) {
-			emit_op_rr(j, 0, w, 0x69, dst, dst, false);
-			emit4(j, imm);
+			emit_imul_imm(j, w, dst, imm);
 		} else {
 			emit_op_rr(j, 0, w, 0x0faf, dst, src, false);
 		}
@@ -847,22 +855,32 @@ void jit_arch_call_native(struct jit_state *j, prog_helper_fn fn)
  * the address is anded with: no branch, and an index out of range never
  * leaves an address in r0, even speculatively (array_index_mask_nospec()
  * is the same cmp, sbb).  The u32 index times the u32 stride is a 64-bit
- * imul of both zero-extended.  Only r0-r3 change.
+ * imul of both zero-extended.  The array's fields are immediates when it
+ * is known, else loads.  Only r0-r3 change.
  */
-void jit_arch_array_lookup(struct jit_state *j)
+void jit_arch_array_lookup(struct jit_state *j, const struct prog_obj *array)
 {
 	u8 r0 = x86_bpf_reg[BPF_REG_0], obj = x86_bpf_reg[BPF_REG_1];
 	u8 key = x86_bpf_reg[BPF_REG_2], mask = x86_bpf_reg[BPF_REG_3];
 
 	emit_op_mem(j, 0, false, 0x8b, r0, key, -1, 0, false);		/* mov eax, [key] */
-	emit_op_mem(j, 0, false, 0x3b, r0, obj, -1,			/* cmp eax, [max] */
-		    offsetof(struct prog_obj, max_entries), false);
+	if (array)
+		emit_alu_imm(j, false, ALU_CMP, r0, array->max_entries);
+	else
+		emit_op_mem(j, 0, false, 0x3b, r0, obj, -1,		/* cmp eax, [max] */
+			    offsetof(struct prog_obj, max_entries), false);
 	emit_op_rr(j, 0, true, 0x1b, mask, mask, false);		/* sbb mask, mask */
-	emit_op_mem(j, 0, false, 0x8b, key, obj, -1,			/* mov esi, [stride] */
-		    offsetof(struct prog_obj, value_stride), false);
-	emit_op_rr(j, 0, true, 0x0faf, r0, key, false);			/* imul rax, rsi */
-	emit_op_mem(j, 0, true, 0x03, r0, obj, -1,			/* add rax, [values] */
-		    offsetof(struct prog_obj, values), false);
+	if (array) {
+		emit_imul_imm(j, true, r0, array->value_stride);
+		emit_mov_imm64(j, key, (u64)(unsigned long)array->values);
+		emit_alu_rr(j, true, ALU_ADD, r0, key);
+	} else {
+		emit_op_mem(j, 0, false, 0x8b, key, obj, -1,		/* mov esi, [stride] */
+			    offsetof(struct prog_obj, value_stride), false);
+		emit_op_rr(j, 0, true, 0x0faf, r0, key, false);		/* imul rax, rsi */
+		emit_op_mem(j, 0, true, 0x03, r0, obj, -1,		/* add rax, [values] */
+			    offsetof(struct prog_obj, values), false);
+	}
 	emit_alu_rr(j, true, ALU_AND, r0, mask);
 }
 

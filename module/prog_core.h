@@ -18,6 +18,9 @@
  *  - helper calls keep src_reg 0 and imm = the kernel's helper id; kfunc
  *    calls keep src_reg BPF_PSEUDO_KFUNC_CALL and imm = an ARENA_KFUNC_*
  *    id; bpf-to-bpf calls keep src_reg BPF_PSEUDO_CALL and their offset;
+ *  - a bpf_map_lookup_elem() call that the same array reaches on every
+ *    path gets off = 1 + that array's index (else off stays 0), so that a
+ *    JIT may build the array's bounds and address into its code;
  *  - loads, stores and atomics through arena pointers get the modes
  *    ISA_PROBE_MEM32 / ISA_PROBE_ATOMIC;
  *  - nothing else changes: instruction indexes stay as loaded, so that a

@@ -723,6 +723,8 @@ static void rewrite(struct verifier_env *env)
 			i++;
 			continue;
 		}
+		if (env->aux[i].lookup_obj && env->aux[i].lookup_obj != LOOKUP_VARIES)
+			insn->off = env->aux[i].lookup_obj;
 		if (env->aux[i].mem_kind != MEM_KIND_ARENA)
 			continue;
 		if (BPF_MODE(insn->code) == BPF_ATOMIC)

@@ -233,6 +233,20 @@ static void set_ret(struct verifier_env *env, struct call_meta *meta, u32 ref)
 	}
 }
 
+/*
+ * Which array a lookup reaches: the same one on every path lets the JITs
+ * build its bounds and address into the code (prog_core.h).
+ */
+static void note_lookup_array(struct verifier_env *env, u32 obj_idx)
+{
+	u8 *seen = &env->aux[env->insn_idx].lookup_obj;
+
+	if (!*seen)
+		*seen = obj_idx + 1;
+	else if (*seen != obj_idx + 1)
+		*seen = LOOKUP_VARIES;
+}
+
 static int check_helper(struct verifier_env *env, const struct bpf_insn *insn)
 {
 	struct call_meta meta = { 0 };
@@ -255,6 +269,8 @@ static int check_helper(struct verifier_env *env, const struct bpf_insn *insn)
 		if (err)
 			return err;
 	}
+	if (meta.proto->ret == RET_VALUE_OR_NULL)
+		note_lookup_array(env, meta.obj_idx);
 	if (meta.release_ref)
 		release_ref(env->cur, meta.release_ref);
 	clobber_args(cur_frame(env));

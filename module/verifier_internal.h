@@ -132,6 +132,8 @@ struct insn_aux {
 	u8 imm64_tail:1;	/* second half of an ld_imm64 */
 	u8 reachable:1;
 	u8 mem_kind;		/* 0, MEM_KIND_PLAIN or MEM_KIND_ARENA */
+	/* Lookups: 0 not reached, 1 + the array's index, or LOOKUP_VARIES. */
+	u8 lookup_obj;
 	u16 live;		/* registers read on some path before written */
 	u32 func;		/* the function it belongs to */
 	u32 nr_stored;
@@ -140,6 +142,8 @@ struct insn_aux {
 
 #define MEM_KIND_PLAIN	1
 #define MEM_KIND_ARENA	2
+
+#define LOOKUP_VARIES	U8_MAX
 
 struct func_info {
 	u32 start, end;		/* [start, end) */

@@ -1330,25 +1330,38 @@ static struct prog_obj lookup_array(const struct lookup_case *c, void *values)
 /*
  * r0 = lookup(obj, key at r1), then, when write says the values are real
  * memory and r0 is not NULL, a word at the value's start and a byte at its
- * end written through it.
+ * end written through it.  known: obj is the program's object 0 and the
+ * call is marked as the verifier marks a lookup that only obj reaches
+ * (prog_core.h), so that the JITs may build obj's fields into the code.
  */
-static bool lookup_prog(struct jt_prog *p, const struct prog_obj *obj, bool write)
+static bool lookup_prog(struct jt_prog *p, struct prog_obj *obj, bool write, bool known)
 {
 	char text[512], stores[128] = "";
+	u32 i;
 
 	if (write)
 		snprintf(stores, sizeof(stores), "jeq %%r0, 0, +2\nstw [%%r0+0], 0x11223344\n"
 			 "stb [%%r0+%u], 0x5a\n", obj->value_size - 1);
 	snprintf(text, sizeof(text), "mov %%r2, %%r1\nlddw %%r1, 0x%" PRIx64 "\ncall %d\n%sexit",
 		 (u64)(unsigned long)obj, H_MAP_LOOKUP_ELEM, stores);
-	return jt_prog_text(p, text, false);
+	if (!jt_prog_text(p, text, false))
+		return false;
+	if (known) {
+		p->core.objs = obj;
+		p->core.nr_objs = 1;
+		for (i = 0; i < p->core.len; i++)
+			if (p->core.insns[i].code == (BPF_JMP | BPF_CALL))
+				p->core.insns[i].off = 1;
+	}
+	return true;
 }
 
 /*
  * Lookups at the first, the last and past the last index, and at indexes
  * with the top bit set (an unsigned compare): r0 is the helper's in every
  * mode, as the bytes written through it, and the JIT never calls the
- * helper.  Value sizes that are not multiples of 8 have a stride that is.
+ * helper, whether the array is known at the call or read at run time.
+ * Value sizes that are not multiples of 8 have a stride that is.
  */
 static void array_lookup_inline(void)
 {
@@ -1365,14 +1378,14 @@ static void array_lookup_inline(void)
 	} ctx;
 	u32 i;
 
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		const struct lookup_case *c = &cases[i];
+	for (i = 0; i < 2 * ARRAY_SIZE(cases); i++) {
+		const struct lookup_case *c = &cases[i / 2];
 		struct prog_obj obj = lookup_array(c, ctx.values);
 		u64 want = c->offset == LOOKUP_NULL ? 0 :
 			   (u64)(unsigned long)ctx.values + c->offset;
 		struct jt_prog p;
 
-		if (!lookup_prog(&p, &obj, true))
+		if (!lookup_prog(&p, &obj, true, i % 2))
 			return;
 		memset(&ctx, 0, sizeof(ctx));
 		ctx.key = c->index;
@@ -1381,7 +1394,8 @@ static void array_lookup_inline(void)
 		TAP_EXPECT_EQ(lookup_calls, 1);
 		lookup_calls = 0;
 		if (!jt_differential(&p, &ctx, sizeof(ctx), __LINE__))
-			printf("# lookup case %u differs from the interpreter\n", i);
+			printf("# lookup case %u (array %s) differs from the interpreter\n",
+			       i / 2, i % 2 ? "known" : "read");
 		TAP_EXPECT_EQ(lookup_calls, 1);		/* the interpreter's alone */
 		if (c->offset != LOOKUP_NULL) {
 			TAP_EXPECT_EQ(ctx.values[c->offset], 0x44);
@@ -1393,8 +1407,9 @@ static void array_lookup_inline(void)
 
 /*
  * Indexes times the stride past 4 GiB, in an array as large as the u32
- * index allows: the product is 64 bits, of the index zero-extended.  The
- * values are not there: only the addresses are compared.
+ * index allows: the product is 64 bits, of the index zero-extended, with
+ * the array known at the call or read at run time.  The values are not
+ * there: only the addresses are compared.
  */
 static void array_lookup_far_addresses(void)
 {
@@ -1406,12 +1421,12 @@ static void array_lookup_far_addresses(void)
 	};
 	u32 i, key;
 
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		const struct lookup_case *c = &cases[i];
+	for (i = 0; i < 2 * ARRAY_SIZE(cases); i++) {
+		const struct lookup_case *c = &cases[i / 2];
 		struct prog_obj obj = lookup_array(c, (void *)(unsigned long)LOOKUP_FAR_VALUES);
 		struct jt_prog p;
 
-		if (!lookup_prog(&p, &obj, false))
+		if (!lookup_prog(&p, &obj, false, i % 2))
 			return;
 		key = c->index;
 		jt_expect(&p, (u64)(unsigned long)&key,

@@ -60,6 +60,34 @@ static void rewrite_objects(void)
 	prog_done(&prog);
 }
 
+/*
+ * A lookup that one array reaches on every path names it in off (1 + its
+ * index), for the JITs; one that two arrays reach keeps off 0.
+ */
+static void rewrite_lookup_array(void)
+{
+	static const struct bpf_insn insns[] = {
+		I_LDX(BPF_DW, 6, 1, 0),				/* 0 */
+		LOOKUP(O_DATA),					/* 1, call at 6 */
+		I_ST(BPF_W, 10, -4, 0),				/* 7 */
+		I_MOV64_REG(2, 10),
+		I_ALU64_IMM(BPF_ADD, 2, -4),
+		I_LD_OBJ(1, O_DATA),				/* 10 */
+		I_JMP_IMM(BPF_JEQ, 6, 0, 2),			/* 12 */
+		I_LD_OBJ(1, O_ARRAY),				/* 13 */
+		I_CALL(H_MAP_LOOKUP_ELEM),			/* 15 */
+		RET0,
+	};
+	struct prog_core prog;
+
+	TAP_EXPECT_EQ(verify(&prog, insns, ARRAY_SIZE(insns), STD, 8, NULL), 0);
+	TAP_EXPECT_EQ(prog.insns[6].imm, H_MAP_LOOKUP_ELEM);
+	TAP_EXPECT_EQ(prog.insns[6].off, 1 + O_DATA);
+	TAP_EXPECT_EQ(prog.insns[15].imm, H_MAP_LOOKUP_ELEM);
+	TAP_EXPECT_EQ(prog.insns[15].off, 0);
+	prog_done(&prog);
+}
+
 static void rewrite_arena(void)
 {
 	static const struct bpf_insn insns[] = {
@@ -452,6 +480,7 @@ static void timing(void)
 
 static const struct tap_test property_tests[] = {
 	{ "verifier", "rewrite-objects", rewrite_objects },
+	{ "verifier", "rewrite-lookup-array", rewrite_lookup_array },
 	{ "verifier", "rewrite-arena", rewrite_arena },
 	{ "verifier", "funcs-and-stack", funcs_and_stack },
 	{ "verifier", "log-level2-states", log_level2_states },
