@@ -813,8 +813,7 @@ static struct verifier_env *env_new(struct prog_core *prog,
 static int verify(struct verifier_env **envp)
 {
 	struct verifier_env *env = *envp;
-	struct verifier_log *log = env->log;
-	u32 log_len = log ? log->len : 0;
+	struct verifier_log *log = env->log, mark = log ? *log : (struct verifier_log){ 0 };
 	int err;
 
 	env->widen_eager = true;
@@ -825,7 +824,7 @@ static int verify(struct verifier_env **envp)
 	env_free(env);
 	if (!*envp)
 		return -ENOMEM;
-	verifier_log_rewind(log, log_len);
+	verifier_log_rewind(log, &mark);
 	return walk(*envp);
 }
 

@@ -199,7 +199,7 @@ __printf(3, 4)
 int verifier_reject(struct verifier_env *env, u32 insn, const char *fmt, ...);
 __printf(2, 3)
 void verifier_log(struct verifier_env *env, const char *fmt, ...);
-void verifier_log_rewind(struct verifier_log *log, u32 len);
+void verifier_log_rewind(struct verifier_log *log, const struct verifier_log *mark);
 void verifier_log_state(struct verifier_env *env, u32 insn);
 
 /* verifier_cfg.c */

@@ -52,14 +52,14 @@ void verifier_log(struct verifier_env *env, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Drops what was logged after len, a walk's that did not count. */
-void verifier_log_rewind(struct verifier_log *log, u32 len)
+/* Drops what was logged since mark, a copy of *log, was taken. */
+void verifier_log_rewind(struct verifier_log *log, const struct verifier_log *mark)
 {
 	if (!log || !log->level || !log->size || !log->buf)
 		return;
-	log->len = len;
-	log->buf[len] = 0;
-	log->truncated = false;
+	log->len = mark->len;
+	log->truncated = mark->truncated;
+	log->buf[log->len] = 0;
 }
 
 /* Only the first rejection is the program's: a walk stops at it. */
