@@ -35,12 +35,24 @@
 #define ARG_TAG_ARENA	(1U << 1)
 #define ARG_TAG_NONNULL	(1U << 2)
 
-/* The type id names, past typedefs and qualifiers, its id in *idp; NULL if none. */
+/* Typedefs and qualifiers followed at most, as libbpf's MAX_RESOLVE_DEPTH. */
+#define BTF_MODS_MAX	32
+
+/*
+ * The type id names, past typedefs and qualifiers, its id in *idp; NULL if
+ * none, or if the chain goes on past BTF_MODS_MAX: a malformed object's
+ * qualifier may name itself.
+ */
 static const struct btf_type *btf_skip_mods(const struct btf *btf, __u32 id, __u32 *idp)
 {
 	const struct btf_type *t = btf__type_by_id(btf, id);
+	int depth = 0;
 
 	while (t && (btf_is_mod(t) || btf_is_typedef(t))) {
+		if (++depth > BTF_MODS_MAX) {
+			t = NULL;
+			break;
+		}
 		id = t->type;
 		t = btf__type_by_id(btf, id);
 	}
